@@ -1,0 +1,81 @@
+package boshcm.protocol.body;
+
+import boshcm.protocol.error.Condition;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A response wrapper like {@code <body xmlns='http://jabber.org/protocol/httpbind' ack='1002'>...</body>}
+ * or {@code <body type='terminate' condition='item-not-found' xmlns='http://jabber.org/protocol/httpbind'/>}.
+ * Immutable. {@link BodyWriter} turns it into bytes.
+ *
+ * @param type       NONE, TERMINATE or ERROR
+ * @param condition  the terminal condition, for TERMINATE; none for a plain terminate (XEP-0124 §13)
+ * @param attributes every other attribute, written in {@link BodyAttribute} order
+ * @param payloads   children, in client form
+ */
+public record ServerBody(BodyType type, Optional<Condition> condition, Map<BodyAttribute, String> attributes,
+                         List<XmlPayload> payloads) {
+
+    public ServerBody {
+        if (condition.isPresent() && type != BodyType.TERMINATE) {
+            throw new IllegalArgumentException("condition only on terminate");
+        }
+        EnumMap<BodyAttribute, String> copy = new EnumMap<>(BodyAttribute.class);
+        copy.putAll(attributes);
+        copy.remove(BodyAttribute.TYPE);
+        copy.remove(BodyAttribute.CONDITION);
+        attributes = Collections.unmodifiableMap(copy);
+        payloads = List.copyOf(payloads);
+    }
+
+    public static ServerBody empty() {
+        return new ServerBody(BodyType.NONE, Optional.empty(), Map.of(), List.of());
+    }
+
+    public static ServerBody terminate(Condition condition) {
+        return new ServerBody(BodyType.TERMINATE, Optional.of(condition), Map.of(), List.of());
+    }
+
+    /** {@code <body type='terminate'/>} with no condition: a normal end (XEP-0124 §13). */
+    public static ServerBody terminate() {
+        return new ServerBody(BodyType.TERMINATE, Optional.empty(), Map.of(), List.of());
+    }
+
+    /** XEP-0124 §17.3: {@code <body type='error'/>}, recoverable. */
+    public static ServerBody recoverableError() {
+        return new ServerBody(BodyType.ERROR, Optional.empty(), Map.of(), List.of());
+    }
+
+    public ServerBody with(BodyAttribute attribute, String value) {
+        EnumMap<BodyAttribute, String> copy = new EnumMap<>(BodyAttribute.class);
+        copy.putAll(attributes);
+        copy.put(attribute, value);
+        return new ServerBody(type, condition, copy, payloads);
+    }
+
+    public ServerBody without(BodyAttribute attribute) {
+        if (!attributes.containsKey(attribute)) {
+            return this;
+        }
+        EnumMap<BodyAttribute, String> copy = new EnumMap<>(BodyAttribute.class);
+        copy.putAll(attributes);
+        copy.remove(attribute);
+        return new ServerBody(type, condition, copy, payloads);
+    }
+
+    public ServerBody withPayloads(List<XmlPayload> newPayloads) {
+        return new ServerBody(type, condition, attributes, newPayloads);
+    }
+
+    public Optional<String> attribute(BodyAttribute attribute) {
+        return Optional.ofNullable(attributes.get(attribute));
+    }
+
+    public boolean isTerminal() {
+        return type == BodyType.TERMINATE;
+    }
+}

@@ -1,0 +1,46 @@
+package boshcm.protocol.session;
+
+import boshcm.protocol.body.ServerBody;
+import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.error.Condition;
+import boshcm.protocol.xmpp.StreamHeader;
+import java.util.List;
+import java.util.Optional;
+
+/** Something the session asks its driver to do. The driver carries effects out in order. */
+public sealed interface Effect {
+
+    /**
+     * Answer an HTTP exchange.
+     *
+     * @param httpStatus  200, or a legacy status (XEP-0124 §17.1) for clients without {@code ver}
+     * @param contentType the session's Content-Type (XEP-0124 §7.1 {@code content}, B-7.1-3)
+     */
+    record Respond(ExchangeId exchange, ServerBody body, int httpStatus, String contentType) implements Effect {}
+
+    /** Write these payloads, in order, on the upstream stream. */
+    record SendUpstream(List<XmlPayload> payloads) implements Effect {
+        public SendUpstream {
+            payloads = List.copyOf(payloads);
+        }
+    }
+
+    /** Connect to the server and open a c2s stream with this header (TLS as configured). */
+    record OpenUpstream(UpstreamTarget target, StreamHeader header) implements Effect {}
+
+    /** XEP-0206 §5: send a new stream header on the same connection and reset the parser. */
+    record RestartUpstream(StreamHeader header) implements Effect {}
+
+    /**
+     * End the upstream stream.
+     *
+     * @param streamError a stream error condition to send first (RFC 6120 §4.9), e.g. {@code restricted-xml}
+     */
+    record CloseUpstream(CloseMode mode, Optional<String> streamError) implements Effect {}
+
+    /** Call {@code onTimer} at (or soon after) this {@code System.nanoTime()} value; replaces any earlier one. */
+    record WakeAt(long nanos) implements Effect {}
+
+    /** The session is over: forget it. {@code condition} is what the client was told, if anything. */
+    record Ended(EndCause cause, Optional<Condition> condition) implements Effect {}
+}

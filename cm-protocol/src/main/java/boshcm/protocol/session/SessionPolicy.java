@@ -1,0 +1,86 @@
+package boshcm.protocol.session;
+
+import boshcm.protocol.body.BoshVersion;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The connection manager's side of session negotiation and its limits (XEP-0124 §7.2). Immutable;
+ * built once from configuration.
+ *
+ * @param maxVersion          highest BOSH version spoken (1.11)
+ * @param maxWait             cap on the client's {@code wait}; also used when it sent none
+ * @param maxHold             cap on the client's {@code hold}; {@code requests} = granted hold + 1
+ * @param inactivity          advertised {@code inactivity} for ordinary sessions
+ * @param pollingInactivity   advertised {@code inactivity} for polling sessions (wait=0 or hold=0), above {@code polling}
+ * @param polling             advertised {@code polling}: shortest allowed interval between polls
+ * @param maxPause            advertised {@code maxpause}; zero disables pause (the attribute is then ignored)
+ * @param rejectLongPause     a pause above maxpause ends the session with policy-violation; else it is ignored
+ * @param strictOveractivity  enforce XEP-0124 §11 overactivity on non-polling sessions (B-11-3)
+ * @param servedDomains       domains a session may name in {@code to}; empty means any
+ * @param routeAllowList      {@code host:port} pairs a {@code route} may name; empty means route is ignored
+ * @param contentTypes        allowed values of {@code content} (compared case-insensitively, S-12)
+ * @param accept              content codings the CM decodes, advertised in {@code accept} (e.g. "gzip")
+ * @param sendAcks            send {@code ack} on responses (XEP-0124 §9.1)
+ * @param responseCacheSize   responses kept for retransmission beyond {@code requests} while unacknowledged
+ * @param maxRepeats          repeats of answered rids allowed per {@code repeatWindow} before policy-violation (B-14.3-4)
+ * @param repeatWindow        see maxRepeats
+ * @param maxBufferedBytes    bytes from upstream held for the browser before the session is cut (U-15, S-10)
+ * @param maxBodyPayloads     payload elements put in one response
+ * @param maxResponseBytes    payload bytes put in one response (a single larger element still goes alone)
+ */
+public record SessionPolicy(
+        BoshVersion maxVersion,
+        Duration maxWait,
+        int maxHold,
+        Duration inactivity,
+        Duration pollingInactivity,
+        Duration polling,
+        Duration maxPause,
+        boolean rejectLongPause,
+        boolean strictOveractivity,
+        Set<String> servedDomains,
+        Set<String> routeAllowList,
+        List<String> contentTypes,
+        String accept,
+        boolean sendAcks,
+        int responseCacheSize,
+        int maxRepeats,
+        Duration repeatWindow,
+        long maxBufferedBytes,
+        int maxBodyPayloads,
+        int maxResponseBytes) {
+
+    public SessionPolicy {
+        servedDomains = Set.copyOf(servedDomains);
+        routeAllowList = Set.copyOf(routeAllowList);
+        contentTypes = List.copyOf(contentTypes);
+        if (maxHold < 0 || maxHold > 255) {
+            throw new IllegalArgumentException("maxHold " + maxHold);
+        }
+        if (maxWait.isNegative() || inactivity.compareTo(Duration.ofSeconds(1)) < 0
+                || pollingInactivity.compareTo(polling) <= 0) {
+            throw new IllegalArgumentException("timing: wait=" + maxWait + " inactivity=" + inactivity
+                    + " pollingInactivity=" + pollingInactivity + " polling=" + polling);
+        }
+    }
+
+    public static final List<String> DEFAULT_CONTENT_TYPES = List.of(
+            "text/xml; charset=utf-8", "text/xml;charset=utf-8", "text/xml",
+            "application/xml; charset=utf-8", "application/xml;charset=utf-8", "application/xml",
+            "text/plain; charset=utf-8", "text/plain;charset=utf-8", "text/plain",
+            "text/html; charset=utf-8", "text/html;charset=utf-8");
+
+    /** Production defaults: wait ≤ 60 s, hold ≤ 2, inactivity 60 s, polling 2 s, maxpause 120 s. */
+    public static SessionPolicy defaults() {
+        return new SessionPolicy(BoshVersion.V1_11, Duration.ofSeconds(60), 2, Duration.ofSeconds(60),
+                Duration.ofSeconds(90), Duration.ofSeconds(2), Duration.ofSeconds(120), true, false,
+                Set.of(), Set.of(), DEFAULT_CONTENT_TYPES, "gzip", true, 32, 20, Duration.ofSeconds(10),
+                1 << 20, 200, 64 * 1024);
+    }
+
+    public boolean pauseSupported() {
+        return !maxPause.isZero();
+    }
+}
