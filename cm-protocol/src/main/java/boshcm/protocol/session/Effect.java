@@ -41,6 +41,16 @@ public sealed interface Effect {
     /** Call {@code onTimer} at (or soon after) this {@code System.nanoTime()} value; replaces any earlier one. */
     record WakeAt(long nanos) implements Effect {}
 
+    /**
+     * Stanzas from the server that reached neither the browser nor, as a bounce, their sender (the
+     * upstream stream was already gone). The driver logs and counts them: nothing is lost without a trace.
+     */
+    record Undeliverable(List<XmlPayload> payloads, String why) implements Effect {
+        public Undeliverable {
+            payloads = List.copyOf(payloads);
+        }
+    }
+
     /** The session is over: forget it. {@code condition} is what the client was told, if anything. */
     record Ended(EndCause cause, Optional<Condition> condition) implements Effect {}
 }
