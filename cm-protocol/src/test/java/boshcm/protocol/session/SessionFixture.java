@@ -1,0 +1,153 @@
+package boshcm.protocol.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.ServerBody;
+import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.xmpp.FeatureSet;
+import boshcm.protocol.xmpp.StreamEvent;
+import boshcm.protocol.xmpp.StreamHeader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Drives one {@link BoshSession} the way the server's driver does, with a manual clock: records every
+ * effect, answers WakeAt by calling onTimer when time is advanced past it. Tests never sleep.
+ */
+final class SessionFixture {
+
+    final BoshSession session;
+    long now = 1_000_000_000_000L;
+    private long nextExchange;
+    private long wakeAt = Long.MAX_VALUE;
+    final List<Effect> effects = new ArrayList<>();
+    private int seen;
+
+    SessionFixture(SessionPolicy policy) {
+        session = new BoshSession("S", policy);
+    }
+
+    SessionFixture() {
+        this(rc());
+    }
+
+    /** The checklist's reference configuration (RC): wait cap 60, hold cap 1, inactivity 3, polling 2, maxpause 10. */
+    static SessionPolicy rc() {
+        return rc(1);
+    }
+
+    static SessionPolicy rc(int maxHold) {
+        SessionPolicy d = SessionPolicy.defaults();
+        return new SessionPolicy(d.maxVersion(), Duration.ofSeconds(60), maxHold, Duration.ofSeconds(3),
+                Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(10), true, false,
+                java.util.Set.of("example.com"), java.util.Set.of(), d.contentTypes(), "gzip", true, 32, 5,
+                Duration.ofSeconds(10), 1 << 20, 200, 64 * 1024);
+    }
+
+    ExchangeId create(Req req) {
+        ExchangeId x = new ExchangeId(++nextExchange);
+        apply(session.onCreate(req.build(), x, now));
+        return x;
+    }
+
+    ExchangeId send(Req req) {
+        return send(req.build());
+    }
+
+    ExchangeId send(ClientBody body) {
+        ExchangeId x = new ExchangeId(++nextExchange);
+        apply(session.onRequest(body, x, now));
+        return x;
+    }
+
+    ExchangeId resend(ClientBody body, ExchangeId x) {
+        apply(session.onRequest(body, x, now));
+        return x;
+    }
+
+    void upstream(StreamEvent event) {
+        apply(session.onUpstream(event, now));
+    }
+
+    void serverSends(XmlPayload... payloads) {
+        for (XmlPayload p : payloads) {
+            upstream(new StreamEvent.Element(p));
+        }
+    }
+
+    /** The server opens the stream and offers PLAIN. */
+    void serverReady() {
+        upstream(new StreamEvent.Opened(new StreamHeader(Optional.empty(), Optional.of("example.com"),
+                Optional.of("stream-1"), Optional.of("en"), Optional.of("1.0"))));
+        upstream(new StreamEvent.Features(Req.features(), new FeatureSet(false, false, List.of("PLAIN"), false, false, false)));
+    }
+
+    void gone(ExchangeId x) {
+        apply(session.onExchangeGone(x, now));
+    }
+
+    void advance(Duration d) {
+        long target = now + d.toNanos();
+        while (wakeAt <= target) {
+            now = Math.max(now, wakeAt);
+            wakeAt = Long.MAX_VALUE;
+            apply(session.onTimer(now));
+        }
+        now = target;
+    }
+
+    private void apply(Step step) {
+        for (Effect e : step.effects()) {
+            if (e instanceof Effect.WakeAt w) {
+                wakeAt = w.nanos();
+            } else {
+                effects.add(e);
+            }
+        }
+    }
+
+    /** Effects recorded since the last call of {@code fresh()}. */
+    List<Effect> fresh() {
+        List<Effect> f = new ArrayList<>(effects.subList(seen, effects.size()));
+        seen = effects.size();
+        return f;
+    }
+
+    List<Effect.Respond> responses() {
+        return effects.stream().filter(Effect.Respond.class::isInstance).map(Effect.Respond.class::cast).toList();
+    }
+
+    List<Effect.Respond> responsesTo(ExchangeId x) {
+        return responses().stream().filter(r -> r.exchange().equals(x)).toList();
+    }
+
+    ServerBody responseTo(ExchangeId x) {
+        List<Effect.Respond> r = responsesTo(x);
+        assertThat(r).as("responses to %s", x).hasSize(1);
+        return r.get(0).body();
+    }
+
+    boolean answered(ExchangeId x) {
+        return !responsesTo(x).isEmpty();
+    }
+
+    List<XmlPayload> sentUpstream() {
+        return effects.stream().filter(Effect.SendUpstream.class::isInstance)
+                .flatMap(e -> ((Effect.SendUpstream) e).payloads().stream()).toList();
+    }
+
+    List<String> sentUpstreamIds() {
+        return sentUpstream().stream().map(p -> p.attribute("id").orElse(p.localName())).toList();
+    }
+
+    Optional<Effect.Ended> ended() {
+        return effects.stream().filter(Effect.Ended.class::isInstance).map(Effect.Ended.class::cast).findFirst();
+    }
+
+    <T extends Effect> List<T> all(Class<T> type) {
+        return effects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}

@@ -1,0 +1,118 @@
+package boshcm.protocol.session;
+
+import static boshcm.protocol.session.Req.msg;
+import static boshcm.protocol.session.Req.serverMsg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import boshcm.protocol.body.Namespaces;
+import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.error.Condition;
+import boshcm.protocol.xmpp.StreamEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** XEP-0206: XMPP over BOSH. */
+class Xep0206Test {
+
+    private SessionFixture f;
+
+    @BeforeEach
+    void setUp() {
+        f = new SessionFixture();
+        f.create(Req.create(1000).from("u@example.com"));
+        f.serverReady();
+    }
+
+    @Test
+    void x5_2_restartSendsNewHeaderOnSameConnection_x5_4_restartPayloadsIgnored() {
+        f.send(Req.rid(1001).payload(Req.element(Namespaces.SASL, "auth")));
+        f.serverSends(Req.element(Namespaces.SASL, "success"));
+        ExchangeId restart = f.send(Req.rid(1002).restart().payload(msg("a")));
+        List<Effect.RestartUpstream> restarts = f.all(Effect.RestartUpstream.class);
+        assertThat(restarts).hasSize(1);
+        assertThat(restarts.get(0).header().to()).as("X-5-5 falls back to the session's to").contains("example.com");
+        assertThat(restarts.get(0).header().from()).contains("u@example.com");
+        assertThat(f.sentUpstreamIds()).containsExactly("auth");
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(1);
+        f.upstream(new StreamEvent.Features(Req.features(), null));
+        assertThat(f.responseTo(restart).payloads()).extracting(XmlPayload::localName).containsExactly("features");
+    }
+
+    @Test
+    void x5_6_restartFromGoesIntoNewHeader() {
+        f.send(Req.rid(1001).restart().from("other@example.com"));
+        assertThat(f.all(Effect.RestartUpstream.class).get(0).header().from()).contains("other@example.com");
+    }
+
+    @Test
+    void x5_7_payloadsAfterSaslSuccessWaitForTheRestart() {
+        f.send(Req.rid(1001));
+        f.serverSends(Req.element(Namespaces.SASL, "success"));
+        f.send(Req.rid(1002).payload(msg("early")));
+        assertThat(f.sentUpstreamIds()).isEmpty();
+        f.send(Req.rid(1003).restart());
+        int restart = f.effects.indexOf(f.all(Effect.RestartUpstream.class).get(0));
+        int send = f.effects.indexOf(f.all(Effect.SendUpstream.class).get(0));
+        assertThat(restart).isLessThan(send);
+        assertThat(f.sentUpstreamIds()).containsExactly("early");
+    }
+
+    @Test
+    void x6_1_streamErrorDeliversPendingStanzasThenTheError_u8() {
+        f.send(Req.rid(1001));
+        f.advance(Duration.ofSeconds(5));                  // nothing held now
+        XmlPayload error = new XmlPayload(Namespaces.STREAMS, "error", Map.of(),
+                "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                        .getBytes(StandardCharsets.UTF_8));
+        f.serverSends(serverMsg("x"));
+        f.upstream(new StreamEvent.StreamError(error, "policy-violation"));
+        assertThat(f.all(Effect.CloseUpstream.class)).hasSize(1);
+        ExchangeId next = f.send(Req.rid(1002));
+        assertThat(f.responseTo(next).condition()).contains(Condition.REMOTE_STREAM_ERROR);
+        assertThat(f.responseTo(next).payloads()).extracting(XmlPayload::localName).containsExactly("message", "error");
+        assertThat(f.ended().orElseThrow().condition()).contains(Condition.REMOTE_STREAM_ERROR);
+    }
+
+    @Test
+    void b17_2_1_streamErrorIsNeverMappedToALookAlikeCondition() {
+        ExchangeId x = f.send(Req.rid(1001));
+        XmlPayload error = new XmlPayload(Namespaces.STREAMS, "error", Map.of(), "<stream:error/>".getBytes(StandardCharsets.UTF_8));
+        f.upstream(new StreamEvent.StreamError(error, "host-unknown"));
+        assertThat(f.responseTo(x).condition()).contains(Condition.REMOTE_STREAM_ERROR);
+        assertThat(f.responseTo(x).payloads()).containsExactly(error);
+    }
+
+    @Test
+    void u14_malformedUpstreamGetsStreamErrorAndClientRemoteConnectionFailed() {
+        ExchangeId x = f.send(Req.rid(1001));
+        f.upstream(new StreamEvent.Malformed("restricted-xml", "DOCTYPE"));
+        assertThat(f.all(Effect.CloseUpstream.class).get(0).streamError()).contains("restricted-xml");
+        assertThat(f.responseTo(x).condition()).contains(Condition.REMOTE_CONNECTION_FAILED);
+    }
+
+    @Test
+    void u15_bufferBoundHitCutsTheSession() {
+        SessionPolicy rc = SessionFixture.rc();
+        SessionPolicy small = new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(),
+                rc.pollingInactivity(), rc.polling(), rc.maxPause(), true, false, rc.servedDomains(), rc.routeAllowList(),
+                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 1000, 200, 65536);
+        SessionFixture g = new SessionFixture(small);
+        g.create(Req.create(1000));
+        g.serverReady();
+        for (int i = 0; i < 20 && g.ended().isEmpty() && g.all(Effect.CloseUpstream.class).isEmpty(); i++) {
+            g.serverSends(serverMsg("m" + i));
+        }
+        assertThat(g.all(Effect.CloseUpstream.class).get(0).streamError()).contains("policy-violation");
+    }
+
+    @Test
+    void u7_boundJidRemembered() {
+        f.upstream(new StreamEvent.Element(serverMsg("bind"), Optional.of("u@example.com/r")));
+        assertThat(f.session.boundJid()).contains("u@example.com/r");
+    }
+}
