@@ -1,33 +1,51 @@
 package boshcm.protocol.rid;
 
 import boshcm.protocol.body.ServerBody;
+import boshcm.protocol.body.XmlPayload;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Recently sent responses, kept so that a retransmitted request gets the same answer again
- * (XEP-0124 §14.3 #rids-broken; checklist B-14.3-1). Keeps the last {@code requests} responses; while
- * the client acknowledges responses (§9.2), keeps every unacknowledged one too, up to {@code cap}.
- * Pause responses and binding errors are never stored (B-14.3-1, B-14.3-7). Not thread-safe.
+ * (XEP-0124 §14.3 #rids-broken; checklist B-14.3-1). Pause responses and binding errors are never
+ * stored (B-14.3-1, B-14.3-7). Not thread-safe.
+ *
+ * <p>How many: the spec's SHOULD is {@code requests}, or every unacknowledged response when the client
+ * sends acks. A client that sends no acks can still be missing an older response while its other
+ * request slots move on (a response lost, its retransmission pending), so "the last {@code requests}"
+ * would drop exactly the one it will ask for again. We keep the last {@code cap} responses (never
+ * fewer than {@code requests}), bounded by {@code maxBytes}; with acks, those the client confirmed
+ * are dropped early.
  */
 public final class ResponseBuffer {
 
     /** A response as it was sent, and when. */
-    public record Sent(long rid, ServerBody body, long sentAtNanos) {}
+    public record Sent(long rid, ServerBody body, long sentAtNanos, long bytes) {}
 
     private final TreeMap<Long, Sent> byRid = new TreeMap<>();
     private final int requests;
     private final int cap;
+    private final long maxBytes;
     private long acknowledged;
+    private long bytes;
 
-    public ResponseBuffer(int requests, int cap) {
+    public ResponseBuffer(int requests, int cap, long maxBytes) {
         this.requests = requests;
         this.cap = Math.max(cap, requests);
+        this.maxBytes = maxBytes;
     }
 
     public void put(long rid, ServerBody body, long nowNanos) {
-        byRid.put(rid, new Sent(rid, body, nowNanos));
+        long size = 0;
+        for (XmlPayload p : body.payloads()) {
+            size += p.size();
+        }
+        Sent previous = byRid.put(rid, new Sent(rid, body, nowNanos, size));
+        if (previous != null) {
+            bytes -= previous.bytes();
+        }
+        bytes += size;
         trim();
     }
 
@@ -51,16 +69,13 @@ public final class ResponseBuffer {
     }
 
     private void trim() {
-        while (byRid.size() > cap) {
-            byRid.pollFirstEntry();
-        }
-        // Beyond the last `requests` responses, keep only those the client has not acknowledged.
         while (byRid.size() > requests) {
             Map.Entry<Long, Sent> first = byRid.firstEntry();
-            if (first.getKey() > acknowledged) {
+            if (first.getKey() > acknowledged && byRid.size() <= cap && bytes <= maxBytes) {
                 break;
             }
             byRid.pollFirstEntry();
+            bytes -= first.getValue().bytes();
         }
     }
 }

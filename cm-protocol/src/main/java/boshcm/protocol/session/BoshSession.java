@@ -144,7 +144,7 @@ public final class BoshSession {
         phase = Phase.ACTIVE;
         creationRid = body.rid();
         window = new RidWindow(creationRid, params.requests());
-        responses = new ResponseBuffer(params.requests(), policy.responseCacheSize());
+        responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes());
         keys = new KeySequence(body.newKey());
         currentInactivity = params.inactivity();
         lastResponseAt = now;
@@ -391,8 +391,6 @@ public final class BoshSession {
             }
         } else if (params.clientAcks()) {
             responses.acknowledge(body.rid() - 1);                    // B-7.1-8: no ack means "all received"
-        } else {
-            responses.acknowledge(body.rid() - params.requests());
         }
         return 0;
     }

@@ -23,7 +23,7 @@ import java.util.Set;
  * @param contentTypes        allowed values of {@code content} (compared case-insensitively, S-12)
  * @param accept              content codings the CM decodes, advertised in {@code accept} (e.g. "gzip")
  * @param sendAcks            send {@code ack} on responses (XEP-0124 §9.1)
- * @param responseCacheSize   responses kept for retransmission beyond {@code requests} while unacknowledged
+ * @param responseCacheSize   responses kept for retransmission (at least {@code requests}; see ResponseBuffer)
  * @param maxRepeats          repeats of answered rids allowed per {@code repeatWindow} before policy-violation (B-14.3-4)
  * @param repeatWindow        see maxRepeats
  * @param maxBufferedBytes    bytes from upstream held for the browser before the session is cut (U-15, S-10)

@@ -97,7 +97,7 @@ class Xep0124RequestIdsTest {
         SessionFixture g = new SessionFixture();
         g.create(Req.create(1000));
         g.serverReady();
-        for (int i = 1; i <= 4; i++) {
+        for (int i = 1; i <= 40; i++) {                   // past the 32 responses the RC keeps
             g.send(Req.rid(1000 + i));
         }
         ExchangeId old = g.send(Req.rid(1001));
