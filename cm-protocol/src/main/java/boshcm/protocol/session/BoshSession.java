@@ -292,6 +292,23 @@ public final class BoshSession {
         return finish(now);
     }
 
+    /**
+     * A request naming this session could not be parsed or broke a size limit: XEP-0124 §17.2 says
+     * terminate with {@code condition} (bad-request, policy-violation). Other open requests get
+     * other-request.
+     */
+    public Step onRejected(ExchangeId exchange, Condition condition, long now) {
+        begin();
+        if (phase == Phase.ACTIVE) {
+            fail(exchange, condition);
+        } else if (phase == Phase.TERMINAL_PENDING) {
+            deliverTerminal(exchange);
+        } else {
+            respond(exchange, ServerBody.terminate(condition));
+        }
+        return finish(now);
+    }
+
     /** The connection manager is shutting down: XEP-0124 §17.2 system-shutdown (B-17.2-5). */
     public Step onShutdown(long now) {
         begin();

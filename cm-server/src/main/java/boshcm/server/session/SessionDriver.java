@@ -1,0 +1,245 @@
+package boshcm.server.session;
+
+import boshcm.protocol.body.BodyWriter;
+import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.ServerBody;
+import boshcm.protocol.error.Condition;
+import boshcm.protocol.session.BoshSession;
+import boshcm.protocol.session.Effect;
+import boshcm.protocol.session.ExchangeId;
+import boshcm.protocol.session.Step;
+import boshcm.protocol.xmpp.StreamEvent;
+import boshcm.server.http.Exchange;
+import boshcm.server.metrics.SessionMetrics;
+import boshcm.server.upstream.UpstreamConnection;
+import boshcm.server.upstream.UpstreamConnector;
+import boshcm.server.upstream.UpstreamListener;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link BoshSession} on one Netty event loop and carries out its effects: answers HTTP
+ * exchanges, writes to the upstream connection (which lives on the same loop), and keeps the
+ * session's single timer. Every method runs on {@link #loop()}; other threads hand work over with
+ * {@code loop().execute(...)} and never lock (design.md §2, style R8).
+ */
+final class SessionDriver implements UpstreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionDriver.class);
+
+    private final String sid;
+    private final EventLoop loop;
+    private final BoshSession session;
+    private final UpstreamConnector connector;
+    private final SessionMetrics metrics;
+    private final LongSupplier clock;
+    private final Runnable onEnded;
+    private final long startedAt;
+
+    /** Exchanges the session may still answer, by id. Confined to the loop. */
+    private final Map<ExchangeId, Exchange> exchanges = new HashMap<>();
+    private UpstreamConnection upstream;
+    private ScheduledFuture<?> timer;
+    private long timerAt = Long.MAX_VALUE;
+    private boolean ended;
+
+    SessionDriver(String sid, EventLoop loop, BoshSession session, UpstreamConnector connector,
+                  SessionMetrics metrics, LongSupplier clock, Runnable onEnded) {
+        this.sid = sid;
+        this.loop = loop;
+        this.session = session;
+        this.connector = connector;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.onEnded = onEnded;
+        this.startedAt = clock.getAsLong();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    String sid() {
+        return sid;
+    }
+
+    // ---------------------------------------------------------------- events, on the loop
+
+    void create(ClientBody body, Exchange exchange) {
+        track(exchange);
+        run(() -> session.onCreate(body, exchange.id(), clock.getAsLong()));
+    }
+
+    void request(ClientBody body, Exchange exchange) {
+        if (ended) {
+            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), "text/xml; charset=utf-8");
+            return;
+        }
+        track(exchange);
+        run(() -> session.onRequest(body, exchange.id(), clock.getAsLong()));
+    }
+
+    void rejected(Condition condition, Exchange exchange) {
+        if (ended) {
+            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), "text/xml; charset=utf-8");
+            return;
+        }
+        track(exchange);
+        run(() -> session.onRejected(exchange.id(), condition, clock.getAsLong()));
+    }
+
+    void shutdown() {
+        if (!ended) {
+            run(() -> session.onShutdown(clock.getAsLong()));
+        }
+    }
+
+    @Override
+    public void onEvent(StreamEvent event) {
+        if (!ended) {
+            run(() -> session.onUpstream(event, clock.getAsLong()));
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        timerAt = Long.MAX_VALUE;
+        if (!ended) {
+            run(() -> session.onTimer(clock.getAsLong()));
+        }
+    }
+
+    private void onGone(ExchangeId id) {
+        if (exchanges.remove(id) != null && !ended) {
+            metrics.held(-1);
+            run(() -> session.onExchangeGone(id, clock.getAsLong()));
+        }
+    }
+
+    private void track(Exchange exchange) {
+        exchanges.put(exchange.id(), exchange);
+        metrics.held(1);
+        exchange.onGone(() -> loop.execute(() -> onGone(exchange.id())));
+    }
+
+    // ---------------------------------------------------------------- effects
+
+    /** Runs one session event and applies its effects; a bug in either ends this session only. */
+    private void run(java.util.function.Supplier<Step> event) {
+        try {
+            Step step = event.get();
+            for (Effect effect : step.effects()) {
+                apply(effect);
+            }
+        } catch (RuntimeException e) {
+            log.error("session {} failed; ending it", SidGenerator.redact(sid), e);
+            crash();
+        }
+    }
+
+    private void apply(Effect effect) {
+        if (effect instanceof Effect.Respond r) {
+            Exchange exchange = exchanges.remove(r.exchange());
+            if (exchange != null) {
+                metrics.held(-1);
+                respond(exchange, r.httpStatus(), r.body(), r.contentType());
+            }
+        } else if (effect instanceof Effect.SendUpstream s) {
+            metrics.sentUpstream(s.payloads().size());
+            if (upstream != null) {
+                upstream.send(s.payloads());
+            }
+        } else if (effect instanceof Effect.OpenUpstream o) {
+            upstream = connector.open(loop, o.target(), o.header(), this);
+        } else if (effect instanceof Effect.RestartUpstream r) {
+            if (upstream != null) {
+                upstream.restart(r.header());
+            }
+        } else if (effect instanceof Effect.CloseUpstream c) {
+            if (upstream != null) {
+                upstream.close(c.mode(), c.streamError());
+            }
+        } else if (effect instanceof Effect.WakeAt w) {
+            schedule(w.nanos());
+        } else if (effect instanceof Effect.Undeliverable u) {
+            metrics.undeliverable(u.payloads().size());
+            log.info("session {}: {} server stanza(s) undeliverable: {}", SidGenerator.redact(sid), u.payloads().size(), u.why());
+        } else if (effect instanceof Effect.Ended e) {
+            end(e);
+        } else {
+            throw new AssertionError(effect);
+        }
+    }
+
+    private void respond(Exchange exchange, int status, ServerBody body, String contentType) {
+        byte[] bytes = BodyWriter.write(body);
+        metrics.responded(kind(body), body.payloads().size(), bytes.length);
+        exchange.respond(status, contentType, bytes);
+    }
+
+    private static String kind(ServerBody body) {
+        switch (body.type()) {
+            case TERMINATE:
+                return "terminate";
+            case ERROR:
+                return "error";
+            default:
+                return body.payloads().isEmpty() ? "empty" : "payload";
+        }
+    }
+
+    private void schedule(long at) {
+        if (at == timerAt) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAt = at;
+        long delay = Math.max(0, at - clock.getAsLong());
+        timer = loop.schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void end(Effect.Ended e) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        // The session answers every exchange it knows before it ends; anything left is a bug: never a hang.
+        List<Exchange> left = new ArrayList<>(exchanges.values());
+        exchanges.clear();
+        for (Exchange x : left) {
+            metrics.held(-1);
+            respond(x, 200, e.condition().map(ServerBody::terminate).orElseGet(ServerBody::terminate), "text/xml; charset=utf-8");
+        }
+        metrics.ended(e.cause(), e.condition(), Duration.ofNanos(clock.getAsLong() - startedAt));
+        log.debug("session {} ended: {} {}", SidGenerator.redact(sid), e.cause().tag(),
+                e.condition().map(Condition::wireName).orElse(""));
+        onEnded.run();
+    }
+
+    private void crash() {
+        if (upstream != null) {
+            try {
+                upstream.close(boshcm.protocol.session.CloseMode.GRACEFUL, Optional.empty());
+            } catch (RuntimeException ignored) {
+                // already failing; the connection is dropped with the session
+            }
+        }
+        end(new Effect.Ended(boshcm.protocol.session.EndCause.UPSTREAM, Optional.of(Condition.INTERNAL_SERVER_ERROR)));
+    }
+}

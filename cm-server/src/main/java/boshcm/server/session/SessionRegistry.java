@@ -1,0 +1,155 @@
+package boshcm.server.session;
+
+import boshcm.protocol.body.BodyWriter;
+import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.ParseOutcome;
+import boshcm.protocol.body.ServerBody;
+import boshcm.protocol.error.Condition;
+import boshcm.protocol.session.BoshSession;
+import boshcm.protocol.session.SessionPolicy;
+import boshcm.server.http.BoshEndpoint;
+import boshcm.server.http.Exchange;
+import boshcm.server.metrics.SessionMetrics;
+import boshcm.server.upstream.UpstreamConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live sessions of this node, by sid, and the {@link BoshEndpoint} the HTTP layer hands parsed
+ * requests to. Creation picks an event loop for the new session; every later request is handed to
+ * that loop. Sessions remove themselves when they end, so the table needs no expiry of its own (the
+ * session's inactivity timer is the one owner of that decision, design.md §4).
+ *
+ * <p>Limits (checklist S-7): total sessions, and concurrent sessions per client address.
+ */
+public final class SessionRegistry implements BoshEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+    private static final String DEFAULT_CONTENT_TYPE = "text/xml; charset=utf-8";
+
+    /** Caps on sessions (0 = unlimited). */
+    public record Limits(int maxSessions, int maxSessionsPerClient) {}
+
+    private final SessionPolicy policy;
+    private final EventLoopGroup loops;
+    private final UpstreamConnector connector;
+    private final SidGenerator sids;
+    private final Limits limits;
+    private final LongSupplier clock;
+    private final SessionMetrics metrics;
+    private final ConcurrentMap<String, SessionDriver> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+
+    public SessionRegistry(SessionPolicy policy, EventLoopGroup loops, UpstreamConnector connector, SidGenerator sids,
+                           Limits limits, MeterRegistry meters, LongSupplier clock) {
+        this.policy = policy;
+        this.loops = loops;
+        this.connector = connector;
+        this.sids = sids;
+        this.limits = limits;
+        this.clock = clock;
+        this.metrics = new SessionMetrics(meters, sessions::size);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    @Override
+    public void request(ClientBody body, Exchange exchange) {
+        if (body.isCreation()) {
+            create(body, exchange);
+            return;
+        }
+        SessionDriver driver = sessions.get(body.sid().orElseThrow());
+        if (driver == null) {
+            // XEP-0124 §17.2 item-not-found; an unknown sid gets 200 + terminate (checklist B-17.1-1 DECISION).
+            answer(exchange, Condition.ITEM_NOT_FOUND);
+            return;
+        }
+        driver.loop().execute(() -> driver.request(body, exchange));
+    }
+
+    @Override
+    public void rejected(ParseOutcome.Rejected rejected, Exchange exchange) {
+        SessionDriver driver = rejected.sid().map(sessions::get).orElse(null);
+        if (driver == null) {
+            answer(exchange, rejected.condition());
+            return;
+        }
+        driver.loop().execute(() -> driver.rejected(rejected.condition(), exchange));
+    }
+
+    private void create(ClientBody body, Exchange exchange) {
+        if (shuttingDown) {
+            answer(exchange, Condition.SYSTEM_SHUTDOWN);                      // B-17.2-5
+            return;
+        }
+        if (limits.maxSessions() > 0 && sessions.size() >= limits.maxSessions()) {
+            metrics.refused("max-sessions");
+            answer(exchange, Condition.POLICY_VIOLATION);
+            return;
+        }
+        String client = exchange.clientAddress();
+        int mine = perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet();
+        if (limits.maxSessionsPerClient() > 0 && mine > limits.maxSessionsPerClient()) {
+            release(client);
+            metrics.refused("max-sessions-per-client");
+            answer(exchange, Condition.POLICY_VIOLATION);
+            return;
+        }
+        String sid = sids.next();
+        SessionDriver[] self = new SessionDriver[1];
+        SessionDriver driver = new SessionDriver(sid, loops.next(), new BoshSession(sid, policy), connector, metrics,
+                clock, () -> {
+                    sessions.remove(sid, self[0]);
+                    release(client);
+                });
+        self[0] = driver;
+        sessions.put(sid, driver);
+        metrics.created();
+        driver.loop().execute(() -> driver.create(body, exchange));
+    }
+
+    private void release(String client) {
+        perClient.computeIfPresent(client, (c, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private static void answer(Exchange exchange, Condition condition) {
+        exchange.respond(200, DEFAULT_CONTENT_TYPE, BodyWriter.write(ServerBody.terminate(condition)));
+    }
+
+    /**
+     * Ends every session with system-shutdown (B-17.2-5) and waits, at most {@code grace}, for them to
+     * be gone. New sessions are refused from now on.
+     */
+    public void shutdown(Duration grace) {
+        shuttingDown = true;
+        List<SessionDriver> all = List.copyOf(sessions.values());
+        for (SessionDriver d : all) {
+            d.loop().execute(d::shutdown);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!sessions.isEmpty()) {
+            log.warn("{} session(s) still open after {} of shutdown", sessions.size(), grace);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package boshcm.server.session;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Mints session ids like {@code n1-q2Xk0v1V9yXGZJtW3pF2ag}: the node id (so a load balancer can route
+ * every request of a session to the node that owns it, design.md §6), a dash, and 128 bits from
+ * {@link SecureRandom} in base64url (XEP-0124 §7.2: opaque, unpredictable, unique; checklist B-7.2-1, S-4).
+ */
+public final class SidGenerator {
+
+    private final SecureRandom random = new SecureRandom();
+    private final String prefix;
+
+    public SidGenerator(String nodeId) {
+        if (!nodeId.matches("[a-z0-9]{1,16}")) {
+            throw new IllegalArgumentException("node id must be 1-16 of [a-z0-9]: " + nodeId);
+        }
+        this.prefix = nodeId + "-";
+    }
+
+    public String next() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A sid shortened for logs (S-4: a full sid plus the next rid is enough to hijack a session). */
+    public static String redact(String sid) {
+        return sid.length() <= 10 ? sid : sid.substring(0, sid.indexOf('-') + 5) + "…";
+    }
+}
