@@ -208,6 +208,8 @@ final class UpstreamResolver implements AutoCloseable {
                 .socketChannelType(UpstreamTransport.socketChannelType(loop))
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .cnameCache(NoopDnsCnameCache.INSTANCE)
+                // XMPP domains and SRV targets are fully qualified: never try resolv.conf search suffixes.
+                .searchDomains(List.of())
                 .queryTimeoutMillis(Math.min(5_000, settings.connectTimeout().toMillis()));
         if (!settings.dnsServers().isEmpty()) {
             builder.nameServerProvider(new SequentialDnsServerAddressStreamProvider(settings.dnsServers()));
