@@ -117,6 +117,12 @@ final class FakeXmppServer implements AutoCloseable {
             return result;
         }
 
+        /** Reads up to the end of the next {@code <stream:stream ...>} start tag (skipping an XML declaration). */
+        String readStreamHeader() throws IOException {
+            String before = readUntil("<stream:stream");
+            return before + readUntil(">");
+        }
+
         /** Reads until the client closes TCP; returns what arrived meanwhile. */
         String readToEof() throws IOException {
             byte[] buf = new byte[4096];

@@ -84,7 +84,7 @@ class NettyUpstreamConnectorTest {
     void plainStreamDeliversOpenedAndFeaturesOnTheSessionLoop() throws Exception {
         UpstreamConnection c = open(TlsMode.DISABLED, trustPem());
         try (Peer peer = server.accept()) {
-            String first = peer.readUntil(">");
+            String first = peer.readStreamHeader();
             assertThat(first).contains("to='" + DOMAIN + "'").doesNotContain("from=");
             peer.send(header("s1") + featuresSasl());
             assertThat(listener.next(StreamEvent.Opened.class).header().id()).contains("s1");
@@ -99,7 +99,7 @@ class NettyUpstreamConnectorTest {
         UpstreamConnection c = open(TlsMode.STARTTLS, trustPem());
         try (Peer peer = server.accept()) {
             startTls(peer, goodServerTls);
-            String secured = peer.readUntil(">");
+            String secured = peer.readStreamHeader();
             assertThat(secured).contains("from='romeo@xmpp.test'").contains("to='" + DOMAIN + "'");
             assertThat(peer.sniName()).isEqualTo(DOMAIN);
             peer.send(header("s2") + featuresSasl());
@@ -116,7 +116,7 @@ class NettyUpstreamConnectorTest {
                 Optional.of(TestCerts.PASSWORD))));
         try (Peer peer = server.accept()) {
             startTls(peer, goodServerTls);
-            peer.readUntil(">");
+            peer.readStreamHeader();
             peer.send(header("s2") + featuresSasl());
             listener.next(StreamEvent.Opened.class);
         }
@@ -149,7 +149,7 @@ class NettyUpstreamConnectorTest {
         connect(settings(TlsMode.STARTTLS, Optional.empty(), true, Duration.ofSeconds(5)));
         try (Peer peer = server.accept()) {
             startTls(peer, wrongServerTls);
-            peer.readUntil(">");
+            peer.readStreamHeader();
             peer.send(header("s2") + featuresSasl());
             listener.next(StreamEvent.Opened.class);
         }
@@ -161,7 +161,7 @@ class NettyUpstreamConnectorTest {
         UpstreamConnection c = open(TlsMode.STARTTLS, trustPem());
         loop.execute(() -> c.send(List.of(payload(AUTH))));
         try (Peer peer = server.accept()) {
-            peer.readUntil(">");
+            peer.readStreamHeader();
             peer.send(header("s1") + featuresSasl());
             assertThat(listener.next(StreamEvent.Lost.class).reason()).isEqualTo("server did not offer STARTTLS");
             assertThat(peer.readToEof()).doesNotContain("<auth");
@@ -176,7 +176,7 @@ class NettyUpstreamConnectorTest {
             peer.startTls(goodServerTls, UpstreamTls.ALPN_XMPP_CLIENT);
             assertThat(peer.applicationProtocol()).isEqualTo("xmpp-client");
             assertThat(peer.sniName()).isEqualTo(DOMAIN);
-            assertThat(peer.readUntil(">")).contains("from='romeo@xmpp.test'");
+            assertThat(peer.readStreamHeader()).contains("from='romeo@xmpp.test'");
             peer.send(header("d1") + featuresSasl());
             assertThat(listener.next(StreamEvent.Opened.class).header().id()).contains("d1");
             listener.next(StreamEvent.Features.class);
@@ -285,7 +285,7 @@ class NettyUpstreamConnectorTest {
         });
         try (Peer peer = server.accept()) {
             startTls(peer, goodServerTls);
-            peer.readUntil(">");
+            peer.readStreamHeader();
             assertThat(peer.readUntil("<iq id='3' type='get'/>"))
                     .isEqualTo("<presence id='1'/><message id='2'/><iq id='3' type='get'/>");
         }
@@ -297,7 +297,7 @@ class NettyUpstreamConnectorTest {
         UpstreamConnection c = open(TlsMode.STARTTLS, trustPem());
         try (Peer peer = server.accept()) {
             startTls(peer, goodServerTls);
-            peer.readUntil(">");
+            peer.readStreamHeader();
             peer.send(header("s2") + featuresSasl());
             listener.next(StreamEvent.Opened.class);
             listener.next(StreamEvent.Features.class);
@@ -306,7 +306,7 @@ class NettyUpstreamConnectorTest {
             peer.send("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
             assertThat(listener.next(StreamEvent.Element.class).payload().localName()).isEqualTo("success");
             loop.execute(() -> c.restart(HEADER));
-            assertThat(peer.readUntil(">")).contains("<stream:stream").contains("from='romeo@xmpp.test'")
+            assertThat(peer.readStreamHeader()).contains("<stream:stream").contains("from='romeo@xmpp.test'")
                     .doesNotContain(CLOSE_TAG);
             peer.send(header("s3") + featuresBind());
             assertThat(listener.next(StreamEvent.Opened.class).header().id()).contains("s3");
@@ -345,7 +345,7 @@ class NettyUpstreamConnectorTest {
 
     /** Server side of the cleartext part: header, features with STARTTLS, proceed, handshake. */
     private static void startTls(Peer peer, SSLContext tls) throws IOException {
-        assertThat(peer.readUntil(">")).doesNotContain("from=");
+        assertThat(peer.readStreamHeader()).doesNotContain("from=");
         peer.send(header("s1") + featuresStartTls());
         assertThat(peer.readUntil("/>")).contains("<starttls").contains(TLS_NS);
         peer.send("<proceed xmlns='" + TLS_NS + "'/>");
@@ -353,7 +353,7 @@ class NettyUpstreamConnectorTest {
     }
 
     private void openPlain(Peer peer) throws Exception {
-        peer.readUntil(">");
+        peer.readStreamHeader();
         peer.send(header("s1") + featuresSasl());
         listener.next(StreamEvent.Opened.class);
         listener.next(StreamEvent.Features.class);
