@@ -80,7 +80,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                 return;
             }
             if (error != null) {
-                connection.fail("cannot resolve " + target.domain() + ": " + NettyUpstreamConnection.describe(unwrap(error)));
+                connection.fail("cannot resolve " + target.domain() + ": " + Reasons.describe(unwrap(error)));
                 return;
             }
             LOG.debug("upstream {}: candidates {}", target.domain(), candidates);
@@ -133,7 +133,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
             current = nextCandidate;
             resolver.addresses(loop, nextCandidate.host()).whenComplete((found, error) -> loop.execute(() -> {
                 if (error != null) {
-                    lastError = nextCandidate.host() + ": " + NettyUpstreamConnection.describe(unwrap(error));
+                    lastError = nextCandidate.host() + ": " + Reasons.describe(unwrap(error));
                     LOG.debug("upstream {}: {}", domain, lastError);
                 } else {
                     addresses = new ArrayDeque<>(found);
@@ -165,7 +165,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     }
                     return;
                 }
-                lastError = remote + ": " + NettyUpstreamConnection.describe(f.cause());
+                lastError = remote + ": " + Reasons.describe(f.cause());
                 LOG.debug("upstream {}: {}", domain, lastError);
                 next();
             });

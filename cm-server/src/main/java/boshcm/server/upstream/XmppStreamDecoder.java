@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not a {@code ByteToMessageDecoder}: the tokenizer keeps its own state across chunks, so no
  * cumulation buffer (and no copy) is needed. {@link #reset()} starts a new stream on the same
- * connection (RFC 6120 §4.3.3); events the tokenizer already produced from bytes of the same read
- * are still delivered, in order.
+ * connection (RFC 6120 §4.3.3). Restarts inside one read are the tokenizer's business: it restarts
+ * itself right after SASL {@code <success/>}, and reads nothing after {@code <proceed/>} until reset,
+ * so cleartext that follows {@code <proceed/>} never reaches the secured stream.
  */
 final class XmppStreamDecoder extends ChannelInboundHandlerAdapter {
 

@@ -315,6 +315,38 @@ class NettyUpstreamConnectorTest {
         }
     }
 
+    /**
+     * U-1, U-4: with no fixed upstream the domain's SRV records are used, in order, moving on when a
+     * target refuses; the certificate is checked against the domain, not the SRV target's name.
+     */
+    @Test
+    void srvTargetsAreTriedInOrderAndTheCertificateMatchesTheDomain() throws Exception {
+        server = new FakeXmppServer();
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (FakeDnsServer dns = new FakeDnsServer(group)) {
+            dns.srv("_xmpp-client._tcp." + DOMAIN, new FakeDnsServer.Srv(10, 0, closedPort, "down.srv.test"),
+                    new FakeDnsServer.Srv(20, 0, server.port(), "up.srv.test"));
+            dns.a("down.srv.test", InetAddress.getLoopbackAddress());
+            dns.a("up.srv.test", InetAddress.getLoopbackAddress());
+            UpstreamSettings d = UpstreamSettings.defaults();
+            connector = new NettyUpstreamConnector(new UpstreamSettings(Optional.empty(), TlsMode.STARTTLS, false,
+                    trustPem(), Duration.ofSeconds(10), d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(),
+                    List.of(dns.address()), d.tokenizer()));
+            connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
+            try (Peer peer = server.accept()) {
+                startTls(peer, goodServerTls);
+                assertThat(peer.sniName()).isEqualTo(DOMAIN);
+                peer.readStreamHeader();
+                peer.send(header("s2") + featuresSasl());
+                listener.next(StreamEvent.Opened.class);
+            }
+            assertThat(dns.questionsFor("down.srv.test")).isPositive();
+        }
+    }
+
     @Test
     void badTrustStoreFailsAtConstruction() {
         UpstreamSettings s = settings(TlsMode.STARTTLS, Optional.of(new TrustStore(certs.dir.resolve("missing.p12"),
