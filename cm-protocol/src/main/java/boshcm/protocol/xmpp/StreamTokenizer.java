@@ -106,13 +106,12 @@ public final class StreamTokenizer {
         if (state == State.DONE || state == State.AWAIT_RESET) {
             return List.of();
         }
-        events = new ArrayList<>(2);
         while (slice != null) {
             slice = feedSlice(slice);
         }
         List<StreamEvent> out = events;
         events = null;
-        return out;
+        return out == null ? List.of() : out;
     }
 
     /**
@@ -134,6 +133,18 @@ public final class StreamTokenizer {
      * restarted inside it, else null.
      */
     private ByteBuffer feedSlice(ByteBuffer slice) {
+        if (state == State.AWAIT_HEADER && fedTotal == 0) {
+            // An XML declaration must come first in the entity (XML 1.0 §2.8), but a whitespace keepalive
+            // may sit between <success/> and the restarted stream's <?xml?>: it belongs to neither.
+            int skip = 0;
+            while (skip < slice.limit() && isWhitespaceByte(slice.get(skip))) {
+                skip++;
+            }
+            if (skip == slice.limit()) {
+                return null;
+            }
+            slice = slice.position(skip).slice();
+        }
         int length = slice.remaining();
         int restartAt = -1;
         try {
@@ -183,7 +194,7 @@ public final class StreamTokenizer {
                     break;
                 case XMLStreamConstants.END_ELEMENT:
                     if (depth == 0) {
-                        events.add(new StreamEvent.Closed());
+                        emit(new StreamEvent.Closed());
                         state = State.DONE;
                     } else {
                         int restartAt = endElement();
@@ -257,7 +268,7 @@ public final class StreamTokenizer {
         state = State.OPEN;
         depth = 0;
         boundary = endOffset();
-        events.add(new StreamEvent.Opened(new StreamHeader(Optional.ofNullable(to), Optional.ofNullable(from),
+        emit(new StreamEvent.Opened(new StreamHeader(Optional.ofNullable(to), Optional.ofNullable(from),
                 Optional.ofNullable(id), Optional.ofNullable(lang), Optional.ofNullable(version))));
     }
 
@@ -426,15 +437,15 @@ public final class StreamTokenizer {
         boundary = end;
         switch (kind) {
             case FEATURES:
-                events.add(new StreamEvent.Features(payload,
+                emit(new StreamEvent.Features(payload,
                         new FeatureSet(startTls, startTlsRequired, mechanisms, bind, sm, sasl2)));
                 break;
             case ERROR:
-                events.add(new StreamEvent.StreamError(payload,
+                emit(new StreamEvent.StreamError(payload,
                         errorCondition == null ? "undefined-condition" : errorCondition));
                 break;
             default:
-                events.add(new StreamEvent.Element(payload, Optional.ofNullable(boundJid)));
+                emit(new StreamEvent.Element(payload, Optional.ofNullable(boundJid)));
                 if (payload.is(Namespaces.SASL, "success")) {
                     return (int) (end - fedBefore); // RFC 6120 §6.4.6: the stream restarts here
                 }
@@ -451,8 +462,15 @@ public final class StreamTokenizer {
         return reader.getLocationInfo().getEndingByteOffset();
     }
 
+    private void emit(StreamEvent event) {
+        if (events == null) {
+            events = new ArrayList<>(4);
+        }
+        events.add(event);
+    }
+
     private void malformed(String condition, String reason) {
-        events.add(new StreamEvent.Malformed(condition, reason));
+        emit(new StreamEvent.Malformed(condition, reason));
         state = State.DONE;
     }
 
@@ -519,6 +537,10 @@ public final class StreamTokenizer {
         captureDepth = 0;
         tailLength = 0;
         serializer.reset();
+    }
+
+    private static boolean isWhitespaceByte(byte b) {
+        return b == ' ' || b == '\n' || b == '\t' || b == '\r';
     }
 
     private static boolean isWhitespace(char[] c, int start, int length) {

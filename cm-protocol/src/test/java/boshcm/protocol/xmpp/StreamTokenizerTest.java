@@ -134,6 +134,15 @@ class StreamTokenizerTest {
     }
 
     @Test
+    void U5_keepaliveBetweenSuccessAndNewHeaderIsSkipped() {
+        List<StreamEvent> oneChunk = feed(HEADER + SUCCESS + " \n" + HEADER2 + FEATURES2);
+        assertThat(oneChunk).hasSize(4);
+        assertThat(oneChunk.get(2)).isInstanceOf(Opened.class);
+        List<StreamEvent> split = feed(HEADER + SUCCESS, " ", "\n", HEADER2, FEATURES2);
+        assertThat(split).isEqualTo(oneChunk);
+    }
+
+    @Test
     void U5_bytesAfterProceedAreDroppedUntilReset() {
         StreamTokenizer t = new StreamTokenizer(TokenizerOptions.defaults());
         List<StreamEvent> events = feed(t, utf8(HEADER + FEATURES + "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
