@@ -1,0 +1,174 @@
+package boshcm.server.upstream;
+
+import boshcm.protocol.session.UpstreamTarget;
+import boshcm.protocol.xmpp.StreamHeader;
+import boshcm.server.upstream.UpstreamResolver.Candidate;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens upstream c2s streams with Netty. Each stream's channel is registered on the event loop the
+ * session gives, so the session, its channel and every listener callback share one thread.
+ *
+ * <p>Usage, from the composition root:
+ * <pre>{@code
+ * var group = UpstreamTransport.newEventLoopGroup(0, true);       // owned by the caller
+ * var connector = new NettyUpstreamConnector(UpstreamSettings.defaults());
+ * UpstreamConnection c = connector.open(group.next(), UpstreamTarget.domain("example.com"), header, listener);
+ * ...
+ * connector.close();                                               // DNS resolvers
+ * group.shutdownGracefully();
+ * }</pre>
+ *
+ * <p>Candidates from {@link UpstreamResolver} are tried in order, each address of each host in turn,
+ * until one accepts TCP (RFC 6120 §3.2.1); the whole attempt, TLS and stream headers included,
+ * is bounded by {@link UpstreamSettings#connectTimeout()}.
+ */
+public final class NettyUpstreamConnector implements UpstreamConnector, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyUpstreamConnector.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    /** The pipeline is built by {@link NettyUpstreamConnection#attach} once TCP is up. */
+    private static final ChannelInitializer<Channel> EMPTY = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+        }
+    };
+
+    private final UpstreamSettings settings;
+    private final UpstreamTls tls;
+    private final UpstreamResolver resolver;
+
+    /** @throws IllegalArgumentException when the configured trust store cannot be loaded */
+    public NettyUpstreamConnector(UpstreamSettings settings) {
+        this.settings = settings;
+        this.tls = UpstreamTls.from(settings);
+        this.resolver = new UpstreamResolver(settings);
+    }
+
+    @Override
+    public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener) {
+        NettyUpstreamConnection connection = new NettyUpstreamConnection(loop, target, header, listener, settings, tls);
+        if (loop.inEventLoop()) {
+            begin(loop, target, connection);
+        } else {
+            loop.execute(() -> begin(loop, target, connection));
+        }
+        return connection;
+    }
+
+    private void begin(EventLoop loop, UpstreamTarget target, NettyUpstreamConnection connection) {
+        connection.start();
+        resolver.candidates(loop, target).whenComplete((candidates, error) -> loop.execute(() -> {
+            if (connection.isDone()) {
+                return;
+            }
+            if (error != null) {
+                connection.fail("cannot resolve " + target.domain() + ": " + Reasons.describe(unwrap(error)));
+                return;
+            }
+            LOG.debug("upstream {}: candidates {}", target.domain(), candidates);
+            new Attempt(loop, target.domain(), connection, candidates).next();
+        }));
+    }
+
+    /** Stops the DNS resolvers. Open connections are not touched; they end with their sessions or loops. */
+    @Override
+    public void close() {
+        resolver.close();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /** Walks the candidates and their addresses, on the connection's loop, until one connects. */
+    private final class Attempt {
+        private final EventLoop loop;
+        private final String domain;
+        private final NettyUpstreamConnection connection;
+        private final Deque<Candidate> candidates;
+        private Deque<InetAddress> addresses = new ArrayDeque<>();
+        private @Nullable Candidate current;
+        private String lastError = "no address";
+
+        Attempt(EventLoop loop, String domain, NettyUpstreamConnection connection, List<Candidate> candidates) {
+            this.loop = loop;
+            this.domain = domain;
+            this.connection = connection;
+            this.candidates = new ArrayDeque<>(candidates);
+        }
+
+        void next() {
+            if (connection.isDone()) {
+                return;
+            }
+            Candidate candidate = current;
+            InetAddress address = addresses.poll();
+            if (candidate != null && address != null) {
+                connect(candidate, address);
+                return;
+            }
+            Candidate nextCandidate = candidates.poll();
+            if (nextCandidate == null) {
+                connection.fail("cannot connect to " + domain + ": " + lastError);
+                return;
+            }
+            current = nextCandidate;
+            resolver.addresses(loop, nextCandidate.host()).whenComplete((found, error) -> loop.execute(() -> {
+                if (error != null) {
+                    lastError = nextCandidate.host() + ": " + Reasons.describe(unwrap(error));
+                    LOG.debug("upstream {}: {}", domain, lastError);
+                } else {
+                    addresses = new ArrayDeque<>(found);
+                }
+                next();
+            }));
+        }
+
+        private void connect(Candidate candidate, InetAddress address) {
+            InetSocketAddress remote = new InetSocketAddress(address, candidate.port());
+            LOG.debug("upstream {}: connecting to {} at {}", domain, candidate, remote);
+            ChannelFuture connect = new Bootstrap()
+                    .group(loop)
+                    .channelFactory(UpstreamTransport.socketChannelFactory(loop))
+                    .resolver(NoopAddressResolverGroup.INSTANCE)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connection.remainingMillis()))
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .handler(EMPTY)
+                    .connect(remote);
+            connection.connecting(connect.channel());
+            connect.addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    if (connection.isDone()) {
+                        f.channel().close();
+                    } else {
+                        connection.attach(f.channel(), candidate.directTls());
+                    }
+                    return;
+                }
+                lastError = remote + ": " + Reasons.describe(f.cause());
+                LOG.debug("upstream {}: {}", domain, lastError);
+                next();
+            });
+        }
+    }
+}
