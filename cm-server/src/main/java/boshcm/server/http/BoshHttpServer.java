@@ -62,7 +62,10 @@ public final class BoshHttpServer implements AutoCloseable {
 
         CommonHeaders headers = new CommonHeaders(config.cors());
         BoshHandler bosh = new BoshHandler(config, endpoint, parser, metrics, scheduler);
-        server.setHandler(new GracefulHandler(new CmHandler(config, bosh, registry, metrics)));
+        GracefulHandler graceful = new GracefulHandler(new CmHandler(config, bosh, registry, metrics));
+        // While stopping, idle keep-alive connections get this long before they are closed.
+        graceful.setShutdownIdleTimeout(Math.min(1000, http.stopTimeout().toMillis()));
+        server.setHandler(graceful);
         server.setErrorHandler(new BoshErrorHandler(headers));
         server.setStopTimeout(http.stopTimeout().toMillis());
     }

@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
  * {@code X-Forwarded-Proto} only from configured proxies (checklist B-19.1-1): from anyone else
  * those headers are ignored.
  *
- * @param address the client's IP address as text, like {@code 203.0.113.7}
+ * @param address the client's IP address in canonical text form, like {@code 203.0.113.7}
  * @param secure  TLS on the client's leg: the request itself, or {@code X-Forwarded-Proto: https} from a trusted proxy
  */
 record ClientPeer(String address, boolean secure) {
@@ -21,7 +21,7 @@ record ClientPeer(String address, boolean secure) {
         String remote = Request.getRemoteAddr(request);
         boolean secure = request.isSecure();
         if (remote == null || !http.isTrustedProxy(remote)) {
-            return new ClientPeer(remote == null ? "" : remote, secure);
+            return new ClientPeer(remote == null ? "" : normalize(remote), secure);
         }
         String client = remote;
         List<String> hops = values(request, HttpHeader.X_FORWARDED_FOR);
@@ -40,7 +40,12 @@ record ClientPeer(String address, boolean secure) {
         if (!protos.isEmpty()) {
             secure = protos.get(0).equalsIgnoreCase("https");
         }
-        return new ClientPeer(client, secure);
+        return new ClientPeer(normalize(client), secure);
+    }
+
+    /** One spelling per address ({@code 2001:db8::7} → {@code 2001:db8:0:0:0:0:0:7}), so per-client limits count it once. */
+    private static String normalize(String ip) {
+        return IpBlock.parseLiteral(ip).map(java.net.InetAddress::getHostAddress).orElse(ip);
     }
 
     private static List<String> values(Request request, HttpHeader header) {

@@ -2,9 +2,11 @@ package boshcm.server.http;
 
 import boshcm.protocol.session.ExchangeId;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class JettyExchange implements Exchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyExchange.class);
+    private static final byte[] EMPTY_BODY =
+            "<body xmlns='http://jabber.org/protocol/httpbind'/>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final ExchangeId id;
     private final Response response;
@@ -34,6 +38,7 @@ final class JettyExchange implements Exchange {
     private final AtomicReference<Runnable> goneCallback = new AtomicReference<>();
     private volatile boolean gone;
     private volatile Scheduler.Task backstop;
+    private volatile DisconnectWatch disconnectWatch;
 
     JettyExchange(ExchangeId id, Response response, Callback callback, ClientPeer peer, HttpMetrics metrics) {
         this.id = id;
@@ -47,8 +52,9 @@ final class JettyExchange implements Exchange {
     /** Starts watching for the client going away and arms the backstop. Call once, before handing the exchange out. */
     void watch(Request request, Scheduler scheduler, Duration backstopAfter) {
         request.addFailureListener(failure -> gone(HttpMetrics.GoneReason.CLIENT_CLOSED, failure));
-        backstop = scheduler.schedule(() -> gone(HttpMetrics.GoneReason.BACKSTOP,
-                new TimeoutException("no BOSH response within " + backstopAfter)), backstopAfter);
+        disconnectWatch = DisconnectWatch.start(request, () -> gone(HttpMetrics.GoneReason.CLIENT_CLOSED,
+                new EofException("client closed the connection")));
+        backstop = scheduler.schedule(() -> gone(HttpMetrics.GoneReason.BACKSTOP, null), backstopAfter);
     }
 
     @Override
@@ -64,6 +70,10 @@ final class JettyExchange implements Exchange {
         cancelBackstop();
         metrics.exchangeClosed();
         metrics.sent(body.length);
+        DisconnectWatch watch = disconnectWatch;
+        if (watch != null && watch.disarm()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         try {
             Responses.send(response, callback, status, contentType, body);
         } catch (RuntimeException e) {
@@ -99,14 +109,25 @@ final class JettyExchange implements Exchange {
             return;
         }
         cancelBackstop();
+        DisconnectWatch watch = disconnectWatch;
+        boolean closeAfter = watch != null && watch.disarm();
         metrics.exchangeClosed();
         metrics.gone(reason);
         LOG.debug("exchange {} gone: {}", id.value(), reason);
-        // Failing the callback makes Jetty abort the response: the connection (HTTP/1) or stream (h2)
-        // is closed without an answer, so a client still there retries the same rid.
-        callback.failed(cause);
         gone = true;
         fireGone();
+        if (reason == HttpMetrics.GoneReason.BACKSTOP) {
+            // The client may still be there: end the request with an empty body, as a wait expiry
+            // would (never an HTTP error: B-17.1-1). The session no longer counts this exchange.
+            if (closeAfter) {
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            }
+            metrics.sent(EMPTY_BODY.length);
+            Responses.send(response, callback, 200, TerminateBody.CONTENT_TYPE, EMPTY_BODY.clone());
+        } else {
+            // The connection is gone; Jetty just releases the request.
+            callback.failed(cause);
+        }
     }
 
     private void fireGone() {
