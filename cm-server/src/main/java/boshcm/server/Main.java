@@ -1,8 +1,8 @@
 package boshcm.server;
 
 import boshcm.protocol.body.BodyParser;
-import boshcm.protocol.body.ParseOutcome;
 import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.ParseOutcome;
 import boshcm.protocol.error.Condition;
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.ConfigLoader;
@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,31 +38,43 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        Launch launch = launch(args, System.getenv(), System.out, System.err);
+        if (launch.running() == null) {
+            System.exit(launch.exitCode());
+        }
+        RunningCm cm = launch.running();
+        Runtime.getRuntime().addShutdownHook(new Thread(cm::close, "boshcm-shutdown"));
+    }
+
+    /** What {@link #launch} did: a running node, or the exit code to end the process with. */
+    record Launch(RunningCm running, int exitCode) {}
+
+    /** {@code main} without {@code System.exit}: prints help or every configuration problem, or starts. */
+    static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (ConfigLoader.wantsHelp(args)) {
-            System.out.print(ConfigLoader.help());
-            System.exit(0);
-            return;
+            out.print(ConfigLoader.help());
+            out.flush();
+            return new Launch(null, 0);
         }
         CmConfig config;
         try {
-            config = ConfigLoader.load(args, System.getenv());
+            config = ConfigLoader.load(args, env);
         } catch (ConfigProblems e) {
-            System.err.println("boshcm: " + e.getMessage());
-            System.err.println("Run with --help to see every option.");
-            System.exit(2);
-            return;
+            err.println("boshcm: " + e.getMessage());
+            err.println("Run with --help to see every option.");
+            err.flush();
+            return new Launch(null, 2);
         }
         RunningCm cm;
         try {
             cm = start(config);
         } catch (Exception e) {
             LOG.error("boshcm could not start", e);
-            System.exit(1);
-            return;
+            return new Launch(null, 1);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(cm::close, "boshcm-shutdown"));
         LOG.info("boshcm node {} listening on {}:{}, BOSH at {}", config.nodeId(), config.http().bindAddress(),
                 cm.httpPort(), config.http().boshPath());
+        return new Launch(cm, 0);
     }
 
     /**
