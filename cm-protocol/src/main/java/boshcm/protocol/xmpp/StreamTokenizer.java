@@ -1,7 +1,20 @@
 package boshcm.protocol.xmpp;
 
+import boshcm.protocol.body.Namespaces;
+import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.xml.PayloadSerializer;
+import boshcm.protocol.xml.PayloadSerializer.Target;
+import com.fasterxml.aalto.AsyncByteBufferFeeder;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.UncheckedStreamException;
+import com.fasterxml.aalto.stax.InputFactoryImpl;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
 
 /**
  * Turns the bytes of one upstream XMPP stream into {@link StreamEvent}s, incrementally, over Aalto's
@@ -12,25 +25,542 @@ import java.util.List;
  * <p>Each top-level element (depth 1 below {@code <stream:stream>}) is written out once, in client
  * form (see {@link boshcm.protocol.body.XmlPayload}). After a {@link StreamEvent.Malformed} or
  * {@link StreamEvent.Closed} the tokenizer yields nothing more.
+ *
+ * <p>Stream restarts (RFC 6120 §4.3.3, checklist U-5):
+ * <ul>
+ *   <li>After a SASL {@code <success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>} the tokenizer restarts
+ *       itself at the exact byte after the element (RFC 6120 §6.4.6), so a new stream header that
+ *       arrived in the same chunk is parsed by a fresh reader. A {@link #reset()} call made after such
+ *       a success (before any other reset) is therefore ignored.</li>
+ *   <li>After a TLS {@code <proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>} nothing more is read until
+ *       {@link #reset()}: bytes that follow {@code <proceed/>} in the clear before the TLS handshake
+ *       are dropped, never parsed as part of the secured stream (RFC 6120 §5.4.3.3).</li>
+ * </ul>
+ *
+ * <p>This class is longer than the usual ~300 lines because the feature filter (U-6), the stream-error
+ * and bind extraction and the restricted-XML checks all ride on the one serializer pass.
  */
 public final class StreamTokenizer {
 
+    private static final InputFactoryImpl FACTORY = newFactory();
+    /** Bytes of earlier input kept to recognise DTD markup that Aalto rejects as a syntax error. */
+    private static final int TAIL = 64;
+    private static final String SASL_CB = "urn:xmpp:sasl-cb:0";
+
+    private enum State { AWAIT_HEADER, OPEN, AWAIT_RESET, DONE }
+
+    private enum Kind { FEATURES, ERROR, OTHER }
+
     private final TokenizerOptions options;
+    private final PayloadSerializer serializer = new PayloadSerializer(Target.CLIENT);
+
+    private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
+    private State state;
+    /** Stream offsets of the current reader: bytes fed before the current chunk, and in all. */
+    private long fedBefore;
+    private long fedTotal;
+    /**
+     * Where the current top-level element started, or where the last complete token at stream level
+     * ended: input beyond it is what Aalto is buffering for an element or token not yet finished.
+     */
+    private long boundary;
+    /** Depth below {@code <stream:stream>}: 1 while inside a top-level element's start tag. */
+    private int depth;
+    private boolean restartedAfterSuccess;
+    private final byte[] tail = new byte[TAIL];
+    private int tailLength;
+    private List<StreamEvent> events;
+
+    // The top-level element in progress.
+    private Kind kind;
+    /** Depth at which a subtree hidden from the client starts; 0 when none. */
+    private int skipFrom;
+    private int captureDepth;
+    private final StringBuilder capture = new StringBuilder();
+    private int mechanismMark;
+    private boolean startTls;
+    private boolean startTlsRequired;
+    private boolean bind;
+    private boolean sm;
+    private boolean sasl2;
+    private boolean inSaslMechanisms;
+    private List<String> mechanisms;
+    private String errorCondition;
+    private boolean iqResult;
+    private boolean inBind;
+    private String boundJid;
 
     public StreamTokenizer(TokenizerOptions options) {
         this.options = options;
+        newReader();
     }
 
     /** Consumes every remaining byte of {@code chunk}; the caller may reuse it after the call returns. */
     public List<StreamEvent> feed(ByteBuffer chunk) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (!chunk.hasRemaining()) {
+            return List.of();
+        }
+        // Aalto's byte offsets are only right for buffers that start at position 0.
+        ByteBuffer slice = chunk.slice();
+        chunk.position(chunk.limit());
+        if (state == State.DONE || state == State.AWAIT_RESET) {
+            return List.of();
+        }
+        while (slice != null) {
+            slice = feedSlice(slice);
+        }
+        List<StreamEvent> out = events;
+        events = null;
+        return out == null ? List.of() : out;
     }
 
     /**
      * Starts over for a new stream on the same connection (RFC 6120 §4.3.3: after STARTTLS or SASL):
-     * a fresh reader that expects a new {@code <stream:stream>}.
+     * a fresh reader that expects a new {@code <stream:stream>}. Ignored once after a SASL success,
+     * where the tokenizer has already restarted itself (see the class comment).
      */
     public void reset() {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (restartedAfterSuccess && state != State.AWAIT_RESET) {
+            restartedAfterSuccess = false;
+            return;
+        }
+        restartedAfterSuccess = false;
+        newReader();
+    }
+
+    /**
+     * Feeds one slice and drains every event from it. Returns the rest of the slice when the stream
+     * restarted inside it, else null.
+     */
+    private ByteBuffer feedSlice(ByteBuffer slice) {
+        if (state == State.AWAIT_HEADER && fedTotal == 0) {
+            // An XML declaration must come first in the entity (XML 1.0 §2.8), but a whitespace keepalive
+            // may sit between <success/> and the restarted stream's <?xml?>: it belongs to neither.
+            int skip = 0;
+            while (skip < slice.limit() && isWhitespaceByte(slice.get(skip))) {
+                skip++;
+            }
+            if (skip == slice.limit()) {
+                return null;
+            }
+            slice = slice.position(skip).slice();
+        }
+        int length = slice.remaining();
+        int restartAt = -1;
+        try {
+            reader.getInputFeeder().feedInput(slice);
+            fedBefore = fedTotal;
+            fedTotal += length;
+            restartAt = drain();
+        } catch (XMLStreamException e) {
+            malformed(classify(e, slice), String.valueOf(e.getMessage()));
+        } catch (UncheckedStreamException e) {
+            // Aalto finishes a text token lazily, so getTextCharacters() can fail with a wrapped error.
+            XMLStreamException cause = e.getCause() instanceof XMLStreamException x ? x : new XMLStreamException(e);
+            malformed(classify(cause, slice), String.valueOf(cause.getMessage()));
+        }
+        if (restartAt >= 0) {
+            ByteBuffer rest = slice.duplicate();
+            rest.limit(length).position(restartAt);
+            restartedAfterSuccess = true;
+            newReader();
+            return rest.hasRemaining() ? rest.slice() : null;
+        }
+        if ((state == State.OPEN || state == State.AWAIT_HEADER) && fedTotal - boundary > options.maxStanzaBytes()) {
+            // U-15: an element (or start tag, or any token) larger than allowed is still arriving.
+            malformed("policy-violation", "more than " + options.maxStanzaBytes() + " bytes in one element");
+        }
+        rememberTail(slice, length);
+        return null;
+    }
+
+    /** Handles events until Aalto needs input. Returns the in-slice offset to restart at, or -1. */
+    private int drain() throws XMLStreamException {
+        while (state == State.AWAIT_HEADER || state == State.OPEN) {
+            int event = reader.next();
+            if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                return -1;
+            }
+            switch (event) {
+                case XMLStreamConstants.START_DOCUMENT:
+                    checkDeclaration();
+                    break;
+                case XMLStreamConstants.START_ELEMENT:
+                    if (state == State.AWAIT_HEADER) {
+                        header();
+                    } else {
+                        startElement();
+                    }
+                    break;
+                case XMLStreamConstants.END_ELEMENT:
+                    if (depth == 0) {
+                        emit(new StreamEvent.Closed());
+                        state = State.DONE;
+                    } else {
+                        int restartAt = endElement();
+                        if (restartAt >= 0) {
+                            return restartAt;
+                        }
+                    }
+                    break;
+                case XMLStreamConstants.CHARACTERS:
+                case XMLStreamConstants.CDATA:
+                case XMLStreamConstants.SPACE:
+                    text();
+                    break;
+                case XMLStreamConstants.DTD:
+                    malformed("restricted-xml", "DTD"); // RFC 6120 §11.1
+                    break;
+                case XMLStreamConstants.COMMENT:
+                    malformed("restricted-xml", "comment");
+                    break;
+                case XMLStreamConstants.PROCESSING_INSTRUCTION:
+                    malformed("restricted-xml", "processing instruction " + reader.getPITarget());
+                    break;
+                case XMLStreamConstants.ENTITY_REFERENCE:
+                    malformed("restricted-xml", "entity reference &" + reader.getLocalName() + ";");
+                    break;
+                default:
+                    break; // END_DOCUMENT only comes after endOfInput(), which is never called
+            }
+        }
+        return -1;
+    }
+
+    private void checkDeclaration() throws XMLStreamException {
+        String version = reader.getVersion();
+        String encoding = reader.getCharacterEncodingScheme();
+        if (encoding != null && !encoding.equalsIgnoreCase("UTF-8")) {
+            malformed("unsupported-encoding", "declared encoding " + encoding); // RFC 6120 §11.6
+        } else if (version != null && !version.equals("1.0")) {
+            malformed("not-well-formed", "XML version " + version); // RFC 6120 §11.2: XML 1.0
+        }
+        boundary = endOffset();
+    }
+
+    private void header() throws XMLStreamException {
+        if (!Namespaces.STREAMS.equals(reader.getNamespaceURI()) || !"stream".equals(reader.getLocalName())) {
+            // RFC 6120 §4.9.3.10
+            malformed("invalid-namespace", "root {" + reader.getNamespaceURI() + "}" + reader.getLocalName());
+            return;
+        }
+        String to = null;
+        String from = null;
+        String id = null;
+        String lang = null;
+        String version = null;
+        for (int i = 0, n = reader.getAttributeCount(); i < n; i++) {
+            String ns = reader.getAttributeNamespace(i);
+            String name = reader.getAttributeLocalName(i);
+            String value = reader.getAttributeValue(i);
+            if (ns == null || ns.isEmpty()) {
+                switch (name) {
+                    case "to": to = value; break;
+                    case "from": from = value; break;
+                    case "id": id = value; break;
+                    case "version": version = value; break;
+                    default: break;
+                }
+            } else if (Namespaces.XML.equals(ns) && name.equals("lang")) {
+                lang = value;
+            }
+        }
+        state = State.OPEN;
+        depth = 0;
+        boundary = endOffset();
+        emit(new StreamEvent.Opened(new StreamHeader(Optional.ofNullable(to), Optional.ofNullable(from),
+                Optional.ofNullable(id), Optional.ofNullable(lang), Optional.ofNullable(version))));
+    }
+
+    private void startElement() throws XMLStreamException {
+        depth++;
+        if (depth > options.maxDepth()) {
+            malformed("policy-violation", "element depth over " + options.maxDepth());
+            return;
+        }
+        if (reader.getAttributeCount() > options.maxAttributes()) {
+            malformed("policy-violation", "more than " + options.maxAttributes() + " attributes");
+            return;
+        }
+        String ns = reader.getNamespaceURI();
+        String local = reader.getLocalName();
+        if (depth == 1) {
+            beginTopLevel(ns, local);
+        }
+        switch (kind) {
+            case FEATURES:
+                featureStart(ns, local);
+                break;
+            case ERROR:
+                if (depth == 2 && errorCondition == null && Namespaces.XMPP_STREAMS.equals(ns) && !local.equals("text")) {
+                    errorCondition = local; // RFC 6120 §4.9.2: the defined condition element
+                }
+                break;
+            default:
+                if (depth == 1) {
+                    iqResult = Namespaces.JABBER_CLIENT.equals(ns) && local.equals("iq")
+                            && "result".equals(reader.getAttributeValue(null, "type"));
+                } else if (depth == 2) {
+                    inBind = iqResult && Namespaces.BIND.equals(ns) && local.equals("bind");
+                } else if (depth == 3 && inBind && Namespaces.BIND.equals(ns) && local.equals("jid")) {
+                    startCapture(); // RFC 6120 §7.6.1: the bound full JID
+                }
+                break;
+        }
+        if (skipFrom == 0) {
+            serializer.startElement(reader);
+        }
+    }
+
+    private void beginTopLevel(String ns, String local) throws XMLStreamException {
+        boundary = reader.getLocationInfo().getStartingByteOffset();
+        skipFrom = 0;
+        captureDepth = 0;
+        boundJid = null;
+        if (Namespaces.STREAMS.equals(ns) && local.equals("features")) {
+            kind = Kind.FEATURES;
+            startTls = false;
+            startTlsRequired = false;
+            bind = false;
+            sm = false;
+            sasl2 = false;
+            inSaslMechanisms = false;
+            mechanisms = new ArrayList<>(4);
+        } else if (Namespaces.STREAMS.equals(ns) && local.equals("error")) {
+            kind = Kind.ERROR;
+            errorCondition = null;
+        } else {
+            kind = Kind.OTHER;
+            iqResult = false;
+            inBind = false;
+        }
+    }
+
+    /** Records what the server offers and hides from the client what a browser must not see. */
+    private void featureStart(String ns, String local) {
+        if (skipFrom != 0) {
+            if (depth == 3 && startTls && Namespaces.TLS.equals(ns) && local.equals("required")) {
+                startTlsRequired = true; // RFC 6120 §5.3.1
+            }
+            return;
+        }
+        if (depth == 2) {
+            inSaslMechanisms = false;
+            if (Namespaces.TLS.equals(ns) && local.equals("starttls")) {
+                startTls = true;
+                skipFrom = depth; // X-2-5: no TLS over BOSH
+            } else if (Namespaces.COMPRESS_FEATURE.equals(ns) && local.equals("compression")) {
+                skipFrom = depth; // X-4-4: no stream compression over BOSH
+            } else if (SASL_CB.equals(ns) && local.equals("sasl-channel-binding")) {
+                skipFrom = depth; // U-6: XEP-0440; the browser cannot bind to the CM's TLS channel
+            } else if (Namespaces.SM.equals(ns) && local.equals("sm")) {
+                sm = true;
+                if (options.hideSm()) {
+                    skipFrom = depth; // managed SM: the CM owns XEP-0198 upstream
+                }
+            } else if (Namespaces.SASL.equals(ns) && local.equals("mechanisms")) {
+                inSaslMechanisms = true;
+            } else if (Namespaces.BIND.equals(ns) && local.equals("bind")) {
+                bind = true;
+            } else if (Namespaces.SASL2.equals(ns) && local.equals("authentication")) {
+                sasl2 = true;
+            }
+            return;
+        }
+        if (Namespaces.SM.equals(ns) && local.equals("sm") && options.hideSm()) {
+            skipFrom = depth; // also inside SASL2 <inline/>
+        } else if ((Namespaces.SASL.equals(ns) || Namespaces.SASL2.equals(ns)) && local.equals("mechanism")) {
+            mechanismMark = serializer.mark(); // decided at the end tag, once the name is known
+            startCapture();
+        }
+    }
+
+    private void startCapture() {
+        captureDepth = depth;
+        capture.setLength(0);
+    }
+
+    private void text() throws XMLStreamException {
+        if (depth == 0) {
+            if (!isWhitespace(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength())) {
+                malformed("not-well-formed", "text at stream level");
+            } else {
+                boundary = endOffset(); // a whitespace keepalive
+            }
+            return;
+        }
+        if (skipFrom == 0) {
+            serializer.characters(reader);
+            if (serializer.size() > 2L * options.maxStanzaBytes()) {
+                malformed("policy-violation", "element over " + options.maxStanzaBytes() + " bytes");
+                return;
+            }
+        }
+        if (captureDepth == depth) {
+            capture.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+        }
+    }
+
+    /** Returns the in-slice offset to restart the stream at, or -1. */
+    private int endElement() throws XMLStreamException {
+        if (skipFrom != 0) {
+            if (depth == skipFrom) {
+                skipFrom = 0;
+            }
+            depth--;
+            return -1;
+        }
+        XmlPayload payload = serializer.endElement();
+        if (captureDepth == depth) {
+            captureDepth = 0;
+            String value = capture.toString().trim();
+            if (kind == Kind.FEATURES) {
+                if (depth == 3 && inSaslMechanisms) {
+                    mechanisms.add(value);
+                }
+                if (value.endsWith("-PLUS")) {
+                    serializer.truncate(mechanismMark); // U-6: channel binding cannot cross the CM
+                }
+            } else {
+                boundJid = value;
+            }
+        }
+        depth--;
+        if (payload == null) {
+            return -1;
+        }
+        long end = endOffset();
+        if (end - boundary > options.maxStanzaBytes()) {
+            malformed("policy-violation", "element of " + (end - boundary) + " bytes"); // U-15
+            return -1;
+        }
+        boundary = end;
+        switch (kind) {
+            case FEATURES:
+                emit(new StreamEvent.Features(payload,
+                        new FeatureSet(startTls, startTlsRequired, mechanisms, bind, sm, sasl2)));
+                break;
+            case ERROR:
+                emit(new StreamEvent.StreamError(payload,
+                        errorCondition == null ? "undefined-condition" : errorCondition));
+                break;
+            default:
+                emit(new StreamEvent.Element(payload, Optional.ofNullable(boundJid)));
+                if (payload.is(Namespaces.SASL, "success")) {
+                    return (int) (end - fedBefore); // RFC 6120 §6.4.6: the stream restarts here
+                }
+                if (payload.is(Namespaces.TLS, "proceed")) {
+                    state = State.AWAIT_RESET; // RFC 6120 §5.4.3.3: TLS negotiation comes next
+                }
+                break;
+        }
+        return -1;
+    }
+
+    /** Stream offset of the byte after the current event (exact: slices are fed from position 0). */
+    private long endOffset() throws XMLStreamException {
+        return reader.getLocationInfo().getEndingByteOffset();
+    }
+
+    private void emit(StreamEvent event) {
+        if (events == null) {
+            events = new ArrayList<>(4);
+        }
+        events.add(event);
+    }
+
+    private void malformed(String condition, String reason) {
+        emit(new StreamEvent.Malformed(condition, reason));
+        state = State.DONE;
+    }
+
+    /**
+     * Aalto reports some restricted XML as a plain syntax error: a DOCTYPE with an internal subset, or
+     * inside the stream; an entity reference inside an attribute value. Tell those apart from other
+     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding).
+     */
+    private String classify(XMLStreamException e, ByteBuffer slice) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("Unsupported encoding")) {
+            return "unsupported-encoding";
+        }
+        if (message.contains("ENTITY_REFERENCE") || hasDeclarationMarkup(slice)) {
+            return "restricted-xml";
+        }
+        return "not-well-formed";
+    }
+
+    /** Whether the recent input holds {@code <!} followed by a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...). */
+    private boolean hasDeclarationMarkup(ByteBuffer slice) {
+        int length = slice.limit();
+        int total = tailLength + length;
+        for (int i = 0; i + 2 < total; i++) {
+            if (byteAt(i, slice) == '<' && byteAt(i + 1, slice) == '!') {
+                int c = byteAt(i + 2, slice);
+                if (c >= 'A' && c <= 'Z') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private int byteAt(int i, ByteBuffer slice) {
+        return i < tailLength ? tail[i] : slice.get(i - tailLength);
+    }
+
+    private void rememberTail(ByteBuffer slice, int length) {
+        int keep = Math.min(TAIL, length);
+        int fromOld = Math.min(TAIL - keep, tailLength);
+        System.arraycopy(tail, tailLength - fromOld, tail, 0, fromOld);
+        for (int i = 0; i < keep; i++) {
+            tail[fromOld + i] = slice.get(length - keep + i);
+        }
+        tailLength = fromOld + keep;
+    }
+
+    private void newReader() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (XMLStreamException e) {
+                // nothing to release: the reader holds no stream
+            }
+        }
+        reader = FACTORY.createAsyncForByteBuffer();
+        state = State.AWAIT_HEADER;
+        fedBefore = 0;
+        fedTotal = 0;
+        boundary = 0;
+        depth = 0;
+        skipFrom = 0;
+        captureDepth = 0;
+        tailLength = 0;
+        serializer.reset();
+    }
+
+    private static boolean isWhitespaceByte(byte b) {
+        return b == ' ' || b == '\n' || b == '\t' || b == '\r';
+    }
+
+    private static boolean isWhitespace(char[] c, int start, int length) {
+        for (int i = start; i < start + length; i++) {
+            char ch = c[i];
+            if (ch != ' ' && ch != '\n' && ch != '\t' && ch != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InputFactoryImpl newFactory() {
+        InputFactoryImpl f = new InputFactoryImpl();
+        // RFC 6120 §11.1: no DTDs and no entities; Aalto then reports them as events we refuse.
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(XMLInputFactory.IS_COALESCING, false);
+        return f;
     }
 }
