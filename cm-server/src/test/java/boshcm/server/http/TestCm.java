@@ -1,5 +1,6 @@
 package boshcm.server.http;
 
+import boshcm.protocol.body.BodyParser;
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.ConfigLoader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,14 +18,21 @@ final class TestCm implements AutoCloseable {
     final CmConfig config;
     final FakeEndpoint endpoint;
     final FakeParser parser = new FakeParser();
+    final RequestParser parserInUse;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final BoshHttpServer server;
     final LocalConnector local;
 
     TestCm(FakeEndpoint endpoint, String... flags) throws Exception {
+        this(false, endpoint, flags);
+    }
+
+    /** With {@code realParser}, bodies go through the production BodyParser instead of {@link FakeParser}. */
+    TestCm(boolean realParser, FakeEndpoint endpoint, String... flags) throws Exception {
         this.config = ConfigLoader.load(Stream.concat(Stream.of("--http-port", "0", "--http-stop-timeout", "50ms"), Stream.of(flags)).toArray(String[]::new), Map.of());
         this.endpoint = endpoint;
-        this.server = new BoshHttpServer(config, endpoint, parser, registry);
+        this.parserInUse = realParser ? RequestParser.of(new BodyParser(config.bodyLimits())) : parser;
+        this.server = new BoshHttpServer(config, endpoint, parserInUse, registry);
         this.local = server.addLocalConnector();
         server.start();
     }
