@@ -204,6 +204,9 @@ public final class ConfigLoader {
         Duration backstop = v.durationOrAuto("http.exchange-backstop", maxWait.plus(AUTO_BACKSTOP_MARGIN));
         if (backstop.compareTo(maxWait) <= 0) {
             v.problem("http.exchange-backstop", "must exceed session.max-wait (" + maxWait.toSeconds() + "s)");
+        } else if (backstop.compareTo(idle) >= 0) {
+            v.problem("http.exchange-backstop", "must be shorter than http.idle-timeout (" + idle.toSeconds()
+                    + "s), so that a forgotten request is answered before its connection times out");
         }
         List<IpBlock> proxies = new ArrayList<>();
         for (String p : v.list("http.trusted-proxies")) {

@@ -153,7 +153,7 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
             terminate(response, callback, Condition.INTERNAL_SERVER_ERROR, HttpMetrics.Outcome.INTERNAL_ERROR);
             return;
         }
-        JettyExchange exchange = newExchange(request, response, callback);
+        JettyExchange exchange = newExchange(request, response, callback, true);
         try {
             if (outcome instanceof ParseOutcome.Parsed parsed) {
                 metrics.request("POST", HttpMetrics.Outcome.DISPATCHED);
@@ -176,7 +176,7 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
     private void onOverLimit(Request request, Response response, Callback callback, byte[] head, int length) {
         metrics.request("POST", HttpMetrics.Outcome.OVER_LIMIT);
         metrics.rejected(Condition.POLICY_VIOLATION);
-        JettyExchange exchange = newExchange(request, response, callback);
+        JettyExchange exchange = newExchange(request, response, callback, false);
         ParseOutcome.Rejected rejected = new ParseOutcome.Rejected(SidSniffer.sniff(head, length),
                 Condition.POLICY_VIOLATION, "request body over " + http.maxBodyBytes() + " bytes");
         try {
@@ -187,10 +187,14 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
-    private JettyExchange newExchange(Request request, Response response, Callback callback) {
+    /**
+     * @param bodyRead whether the whole body was read; only then may the connection be watched for the
+     *                 client leaving (the watch must never take bytes of an unread body)
+     */
+    private JettyExchange newExchange(Request request, Response response, Callback callback, boolean bodyRead) {
         JettyExchange exchange = new JettyExchange(new ExchangeId(exchangeIds.incrementAndGet()), response, callback,
                 ClientPeer.of(request, http), metrics);
-        exchange.watch(request, scheduler, backstop);
+        exchange.watch(request, scheduler, backstop, bodyRead);
         return exchange;
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -39,6 +40,7 @@ final class JettyExchange implements Exchange {
     private volatile boolean gone;
     private volatile Scheduler.Task backstop;
     private volatile DisconnectWatch disconnectWatch;
+    private volatile EndPoint endPoint;
 
     JettyExchange(ExchangeId id, Response response, Callback callback, ClientPeer peer, HttpMetrics metrics) {
         this.id = id;
@@ -49,11 +51,17 @@ final class JettyExchange implements Exchange {
         metrics.exchangeOpened();
     }
 
-    /** Starts watching for the client going away and arms the backstop. Call once, before handing the exchange out. */
-    void watch(Request request, Scheduler scheduler, Duration backstopAfter) {
+    /**
+     * Starts watching for the client going away and arms the backstop. Call once, before handing the
+     * exchange out; {@code bodyRead} false keeps the HTTP/1 disconnect watch off (see {@link DisconnectWatch}).
+     */
+    void watch(Request request, Scheduler scheduler, Duration backstopAfter, boolean bodyRead) {
+        this.endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         request.addFailureListener(failure -> gone(HttpMetrics.GoneReason.CLIENT_CLOSED, failure));
-        disconnectWatch = DisconnectWatch.start(request, () -> gone(HttpMetrics.GoneReason.CLIENT_CLOSED,
-                new EofException("client closed the connection")));
+        if (bodyRead) {
+            disconnectWatch = DisconnectWatch.start(request, () -> gone(HttpMetrics.GoneReason.CLIENT_CLOSED,
+                    new EofException("client closed the connection")));
+        }
         backstop = scheduler.schedule(() -> gone(HttpMetrics.GoneReason.BACKSTOP, null), backstopAfter);
     }
 
@@ -81,6 +89,27 @@ final class JettyExchange implements Exchange {
             LOG.debug("exchange {}: response could not be written", id.value(), e);
             callback.failed(e);
         }
+        return true;
+    }
+
+    /** Closes the client's connection without a response (B-19.1-2); the session is not told it is gone. */
+    @Override
+    public boolean abort() {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        cancelBackstop();
+        DisconnectWatch watch = disconnectWatch;
+        if (watch != null) {
+            watch.disarm();
+        }
+        metrics.exchangeClosed();
+        EofException reason = new EofException("connection closed by the connection manager");
+        EndPoint ep = endPoint;
+        if (ep != null) {
+            ep.close(reason);
+        }
+        callback.failed(reason);
         return true;
     }
 

@@ -79,6 +79,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void backstopMustFireBeforeTheIdleTimeout() {
+        assertThat(problems(Map.of(), "--http-idle-timeout", "70s", "--http-exchange-backstop", "80s"))
+                .singleElement().asString().contains("http.exchange-backstop").contains("shorter than http.idle-timeout");
+    }
+
+    @Test
     void precedenceIsFlagThenEnvironmentThenFileThenDefault() throws Exception {
         String conf = file("http.port = 6000\nhttp.path = \"/from-file\"\nsession { max-hold = 1 }\n").toString();
         Map<String, String> env = Map.of("BOSHCM_HTTP_PORT", "7000", "BOSHCM_SESSION_MAX_HOLD", "3");

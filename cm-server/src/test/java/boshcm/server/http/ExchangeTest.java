@@ -128,6 +128,27 @@ class ExchangeTest {
         }
     }
 
+    /** XEP-0124 §19.1 (B-19.1-2): a secure session's request that arrives unencrypted: just close that connection. */
+    @Test
+    void B1912_abortClosesTheConnectionWithoutAResponse() throws Exception {
+        FakeEndpoint endpoint = new FakeEndpoint().hold();
+        try (TestCm cm = new TestCm(endpoint); Socket socket = new Socket("127.0.0.1", cm.server.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(TestCm.post("<body rid='2' sid='s1'/>").getBytes(StandardCharsets.UTF_8));
+            FakeEndpoint.Call call = endpoint.next();
+            CountDownLatch gone = new CountDownLatch(1);
+            call.exchange().onGone(gone::countDown);
+
+            assertThat(call.exchange().abort()).isTrue();
+
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(call.exchange().abort()).isFalse();
+            assertThat(call.exchange().respond(200, XML, FakeEndpoint.answerFor(2))).isFalse();
+            assertThat(gone.await(200, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(cm.server.metrics().openExchanges()).isZero();
+        }
+    }
+
     /** XEP-0124 §18.1 (B-18.1-1): a pipelining client gets the held answer, then the connection closes. */
     @Test
     void B1811_pipelinedRequestBehindAHeldOneClosesTheConnectionAfterTheAnswer() throws Exception {
