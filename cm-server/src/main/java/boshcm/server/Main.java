@@ -1,12 +1,80 @@
 package boshcm.server;
 
-/** The command line entry point and composition root. */
+import boshcm.protocol.body.BodyParser;
+import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.ParseOutcome;
+import boshcm.protocol.error.Condition;
+import boshcm.server.config.CmConfig;
+import boshcm.server.config.ConfigLoader;
+import boshcm.server.config.ConfigProblems;
+import boshcm.server.http.BoshEndpoint;
+import boshcm.server.http.BoshHttpServer;
+import boshcm.server.http.Exchange;
+import boshcm.server.http.RequestParser;
+import boshcm.server.http.TerminateBody;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line entry point and composition root (design §3): loads the configuration, builds
+ * every component with {@code new}, starts them in order and stops them in reverse. No DI container.
+ *
+ * <p>Exit codes: 0 after {@code --help}, 2 for bad configuration (every problem printed), 1 when
+ * the node cannot start (for example, the port is taken).
+ */
 public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     private Main() {}
 
-    public static void main(String[] args) throws Exception {
-        throw new UnsupportedOperationException("not yet implemented");
+    public static void main(String[] args) {
+        Launch launch = launch(args, System.getenv(), System.out, System.err);
+        if (launch.running() == null) {
+            System.exit(launch.exitCode());
+        }
+        RunningCm cm = launch.running();
+        Runtime.getRuntime().addShutdownHook(new Thread(cm::close, "boshcm-shutdown"));
+    }
+
+    /** What {@link #launch} did: a running node, or the exit code to end the process with. */
+    record Launch(RunningCm running, int exitCode) {}
+
+    /** {@code main} without {@code System.exit}: prints help or every configuration problem, or starts. */
+    static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (ConfigLoader.wantsHelp(args)) {
+            out.print(ConfigLoader.help());
+            out.flush();
+            return new Launch(null, 0);
+        }
+        CmConfig config;
+        try {
+            config = ConfigLoader.load(args, env);
+        } catch (ConfigProblems e) {
+            err.println("boshcm: " + e.getMessage());
+            err.println("Run with --help to see every option.");
+            err.flush();
+            return new Launch(null, 2);
+        }
+        RunningCm cm;
+        try {
+            cm = start(config);
+        } catch (Exception e) {
+            LOG.error("boshcm could not start", e);
+            return new Launch(null, 1);
+        }
+        LOG.info("boshcm node {} listening on {}:{}, BOSH at {}", config.nodeId(), config.http().bindAddress(),
+                cm.httpPort(), config.http().boshPath());
+        return new Launch(cm, 0);
     }
 
     /**
@@ -15,6 +83,100 @@ public final class Main {
      * embedding. Throws IllegalArgumentException listing every configuration problem.
      */
     public static RunningCm start(String... args) throws Exception {
-        throw new UnsupportedOperationException("not yet implemented");
+        return start(ConfigLoader.load(args, System.getenv()));
+    }
+
+    /** Starts a connection manager from an already loaded configuration. */
+    public static RunningCm start(CmConfig config) throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+
+        SessionSide sessions = sessionSide(config, registry);
+        BoshHttpServer http = new BoshHttpServer(config, sessions.endpoint(),
+                RequestParser.of(new BodyParser(config.bodyLimits())), registry);
+        try {
+            http.start();
+        } catch (Exception e) {
+            closeQuietly(http);
+            closeQuietly(sessions.shutdown());
+            registry.close();
+            throw e;
+        }
+        return new Node(http, sessions, registry);
+    }
+
+    /**
+     * What the HTTP side talks to, and how to stop it. {@code shutdown} runs before Jetty stops, so
+     * that held requests can still be answered with {@code system-shutdown} (checklist B-17.2-5).
+     */
+    record SessionSide(BoshEndpoint endpoint, AutoCloseable shutdown) {}
+
+    // ------------------------------------------------------------------------------------------
+    // SEAM (lead): replace with the session registry and the upstream connector, e.g.
+    //   var connector = new UpstreamConnector(mapUpstream(config.upstream()), ...);
+    //   var registry  = new SessionRegistry(config.session(), config.limits(), config.nodeId(), connector, metrics);
+    //   return new SessionSide(registry, () -> { registry.shutdown(); connector.close(); });
+    // Until then every request is answered with terminate internal-server-error.
+    // ------------------------------------------------------------------------------------------
+    private static SessionSide sessionSide(CmConfig config, PrometheusMeterRegistry registry) {
+        return new SessionSide(new UnavailableEndpoint(), () -> { });
+    }
+
+    /** Placeholder endpoint: no sessions yet, so every request ends with internal-server-error. */
+    static final class UnavailableEndpoint implements BoshEndpoint {
+        @Override
+        public void request(ClientBody body, Exchange exchange) {
+            exchange.respond(200, TerminateBody.CONTENT_TYPE, TerminateBody.of(Condition.INTERNAL_SERVER_ERROR));
+        }
+
+        @Override
+        public void rejected(ParseOutcome.Rejected rejected, Exchange exchange) {
+            exchange.respond(200, TerminateBody.CONTENT_TYPE, TerminateBody.of(rejected.condition()));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("error while stopping {}", c, e);
+        }
+    }
+
+    /** A started node; closing it stops the session side first, then Jetty, then the metrics. */
+    private static final class Node implements RunningCm {
+        private final BoshHttpServer http;
+        private final SessionSide sessions;
+        private final PrometheusMeterRegistry registry;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Node(BoshHttpServer http, SessionSide sessions, PrometheusMeterRegistry registry) {
+            this.http = http;
+            this.sessions = sessions;
+            this.registry = registry;
+        }
+
+        @Override
+        public int httpPort() {
+            return http.port();
+        }
+
+        @Override
+        public URI boshUri() {
+            return http.boshUri();
+        }
+
+        @Override
+        public void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            closeQuietly(sessions.shutdown());
+            closeQuietly(http);
+            registry.close();
+            LOG.info("boshcm stopped");
+        }
     }
 }

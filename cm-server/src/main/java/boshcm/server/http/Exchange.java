@@ -18,6 +18,16 @@ public interface Exchange {
     boolean respond(int status, String contentType, byte[] body);
 
     /**
+     * Closes the client's connection without any response, as XEP-0124 §19.1 asks for a request that
+     * reaches a secure session unencrypted (checklist B-19.1-2): that request is dropped, the session
+     * is not terminated, and {@link #onGone} does not fire. Returns false if the exchange was already
+     * answered or gone, or if this kind of exchange cannot do it.
+     */
+    default boolean abort() {
+        return false;
+    }
+
+    /**
      * Runs {@code callback} (on any thread) if the exchange goes away before it is answered: the client
      * closed the connection, or the backstop timeout fired. At most one callback.
      */

@@ -1,0 +1,20 @@
+package boshcm.server.config;
+
+import boshcm.protocol.body.BodyLimits;
+import boshcm.protocol.session.SessionPolicy;
+
+/**
+ * The whole configuration of one connection manager node, validated. Immutable; built once by
+ * {@link ConfigLoader} and passed through constructors (style R10).
+ *
+ * @param nodeId     this node's sid prefix, like {@code n1} in {@code sid='n1-…'} (scale-out routing)
+ * @param http       the HTTP listener
+ * @param cors       cross-origin policy
+ * @param metrics    scrape and health endpoints
+ * @param session    the BOSH session policy (XEP-0124 §7.2 caps and defaults)
+ * @param bodyLimits XML hardening limits for request bodies
+ * @param limits     session admission limits
+ * @param upstream   the XMPP server side
+ */
+public record CmConfig(String nodeId, HttpConfig http, CorsConfig cors, MetricsConfig metrics,
+                       SessionPolicy session, BodyLimits bodyLimits, LimitsConfig limits, UpstreamConfig upstream) {}

@@ -1,0 +1,374 @@
+package boshcm.server.config;
+
+import boshcm.protocol.body.BodyLimits;
+import boshcm.protocol.body.BoshVersion;
+import boshcm.protocol.session.SessionPolicy;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a validated {@link CmConfig} from, in precedence order: command-line flags, environment
+ * variables ({@code BOSHCM_*}), the HOCON file named by {@code --config}, and the defaults in
+ * {@code reference.conf}. Every problem found is collected and thrown at once as
+ * {@link ConfigProblems}; nothing is half-applied.
+ *
+ * <p>The only place that reads the environment is the caller ({@code Main}), which passes it in.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern NODE_ID = Pattern.compile("[a-z0-9]{1,16}");
+    private static final Pattern ORIGIN = Pattern.compile("[a-z][a-z0-9+.-]*://[^/\\s?#]+");
+    private static final Pattern DOMAIN = Pattern.compile("[^\\s/:@]+");
+    private static final Set<String> CONTENT_TYPE_FAMILIES = Set.of("text/xml", "application/xml", "text/plain", "text/html");
+    private static final Set<String> SUPPORTED_CODINGS = Set.of("gzip");
+    private static final long MIN_BODY_BYTES = 10_000;
+    private static final long MAX_BODY_BYTES = 64L << 20;
+    private static final Duration AUTO_IDLE_MARGIN = Duration.ofSeconds(60);
+    private static final Duration AUTO_BACKSTOP_MARGIN = Duration.ofSeconds(30);
+
+    private ConfigLoader() {}
+
+    /** True when the command line asks for {@code --help}; the caller prints {@link #help()} and exits 0. */
+    public static boolean wantsHelp(String... args) {
+        return CommandLine.parse(args, new ArrayList<>()).help();
+    }
+
+    /**
+     * Loads and validates the configuration.
+     *
+     * @param args the command line, without the program name
+     * @param env  the process environment; only {@code BOSHCM_*} variables naming a setting are read
+     * @throws ConfigProblems listing every problem found
+     */
+    public static CmConfig load(String[] args, Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        CommandLine commandLine = CommandLine.parse(args, problems);
+        if (commandLine.help()) {
+            problems.add("--help is answered by the command line, not by a running node");
+        }
+
+        Map<String, String> fromEnv = new HashMap<>();
+        for (Setting s : Setting.ALL) {
+            String v = env.get(s.envVar());
+            if (v != null) {
+                fromEnv.put(s.key(), v);
+            }
+        }
+
+        Config file = ConfigFactory.empty();
+        Optional<String> fileName = commandLine.configFile();
+        if (fileName.isPresent()) {
+            file = parseFile(fileName.get(), problems);
+        }
+
+        Config reference = reference();
+        Config merged;
+        try {
+            merged = asConfig(commandLine.values(), "command line")
+                    .withFallback(asConfig(fromEnv, "environment"))
+                    .withFallback(file)
+                    .withFallback(reference)
+                    .resolve();
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+            throw new ConfigProblems(problems);
+        }
+
+        Values v = new Values(merged, reference, commandLine.values(), fromEnv, file, problems);
+        CmConfig config = build(v);
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
+        }
+        return config;
+    }
+
+    /** The defaults shipped in the jar. */
+    static Config reference() {
+        return ConfigFactory.parseResources(ConfigLoader.class, "/reference.conf",
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    private static Config parseFile(String name, List<String> problems) {
+        File f = new File(name);
+        if (!f.isFile() || !f.canRead()) {
+            problems.add("--config " + name + ": no such readable file");
+            return ConfigFactory.empty();
+        }
+        Config file;
+        try {
+            file = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            problems.add("--config " + name + ": " + e.getMessage());
+            return ConfigFactory.empty();
+        }
+        for (Map.Entry<String, ConfigValue> e : file.entrySet()) {
+            if (Setting.byKey(e.getKey()).isEmpty()) {
+                problems.add(e.getValue().origin().description() + ": unknown setting " + e.getKey());
+            }
+        }
+        return file;
+    }
+
+    /** Raw text from flags or the environment, as a Config; list settings split on commas. */
+    private static Config asConfig(Map<String, String> raw, String origin) {
+        Map<String, Object> typed = new HashMap<>();
+        raw.forEach((key, text) -> {
+            Setting s = Setting.byKey(key).orElseThrow();
+            if (s.kind() == Setting.Kind.LIST) {
+                typed.put(key, Arrays.stream(text.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+            } else {
+                typed.put(key, text);
+            }
+        });
+        return ConfigFactory.parseMap(typed, origin);
+    }
+
+    private static CmConfig build(Values v) {
+        SessionPolicy session = session(v);
+        Duration maxWait = session == null ? v.referenceDuration("session.max-wait") : session.maxWait();
+
+        String nodeId = v.string("node.id");
+        if (nodeId.isEmpty()) {
+            nodeId = randomNodeId();
+        } else if (!NODE_ID.matcher(nodeId).matches()) {
+            v.problem("node.id", "must be 1 to 16 characters from [a-z0-9]");
+        }
+
+        HttpConfig http = http(v, maxWait);
+        CorsConfig cors = cors(v);
+        MetricsConfig metrics = new MetricsConfig(v.path("metrics.path", true), v.path("metrics.health-path", true));
+        Set<String> paths = new LinkedHashSet<>();
+        for (String p : List.of(http.boshPath(), metrics.path(), metrics.healthPath())) {
+            if (!p.isEmpty() && !paths.add(p)) {
+                v.problem("metrics.path", "http.path, metrics.path and metrics.health-path must differ (" + p + " is used twice)");
+            }
+        }
+
+        BodyLimits bodyLimits = null;
+        int depth = v.integer("xml.max-depth", 2, 10_000);
+        int attributes = v.integer("xml.max-attributes", 1, 100_000);
+        int attributeBytes = (int) v.bytes("xml.max-attribute-bytes", 64, MAX_BODY_BYTES);
+        int textBytes = (int) v.bytes("xml.max-text-bytes", 64, MAX_BODY_BYTES);
+        int namespaces = v.integer("xml.max-namespaces", 1, 10_000);
+        int payloads = v.integer("xml.max-payloads", 1, 1_000_000);
+        try {
+            bodyLimits = new BodyLimits(http.maxBodyBytes(), depth, attributes, attributeBytes, textBytes, namespaces, payloads);
+        } catch (IllegalArgumentException e) {
+            v.problem("xml", e.getMessage());
+        }
+
+        LimitsConfig limits = new LimitsConfig(
+                v.integer("limits.max-sessions", 0, Integer.MAX_VALUE),
+                v.integer("limits.max-sessions-per-client", 0, Integer.MAX_VALUE),
+                v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000));
+
+        UpstreamConfig upstream = upstream(v);
+        return new CmConfig(nodeId, http, cors, metrics, session, bodyLimits, limits, upstream);
+    }
+
+    private static HttpConfig http(Values v, Duration maxWait) {
+        String bind = v.string("http.bind").trim();
+        if (bind.isEmpty() || bind.chars().anyMatch(Character::isWhitespace)) {
+            v.problem("http.bind", "must be an address like 127.0.0.1, 0.0.0.0 or ::");
+        }
+        int port = v.integer("http.port", 0, 65535);
+        String path = v.path("http.path", false);
+        boolean h2c = v.bool("http.h2c");
+        int maxBody = (int) v.bytes("http.max-body-bytes", MIN_BODY_BYTES, MAX_BODY_BYTES);
+        Duration idle = v.durationOrAuto("http.idle-timeout", maxWait.plus(AUTO_IDLE_MARGIN));
+        if (idle.compareTo(maxWait) <= 0) {
+            v.problem("http.idle-timeout", "must exceed session.max-wait (" + maxWait.toSeconds() + "s), or HTTP connections close under held requests (H-4)");
+        }
+        Duration backstop = v.durationOrAuto("http.exchange-backstop", maxWait.plus(AUTO_BACKSTOP_MARGIN));
+        if (backstop.compareTo(maxWait) <= 0) {
+            v.problem("http.exchange-backstop", "must exceed session.max-wait (" + maxWait.toSeconds() + "s)");
+        } else if (backstop.compareTo(idle) >= 0) {
+            v.problem("http.exchange-backstop", "must be shorter than http.idle-timeout (" + idle.toSeconds()
+                    + "s), so that a forgotten request is answered before its connection times out");
+        }
+        List<IpBlock> proxies = new ArrayList<>();
+        for (String p : v.list("http.trusted-proxies")) {
+            try {
+                proxies.add(IpBlock.parse(p));
+            } catch (IllegalArgumentException e) {
+                v.problem("http.trusted-proxies", e.getMessage());
+            }
+        }
+        int threads = v.integer("http.max-threads", 8, 10_000);
+        Duration stop = v.duration("http.stop-timeout");
+        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop);
+    }
+
+    private static CorsConfig cors(Values v) {
+        List<String> origins = v.list("cors.allowed-origins");
+        for (String o : origins) {
+            if (!o.equals(CorsConfig.ANY) && !ORIGIN.matcher(o.toLowerCase(Locale.ROOT)).matches()) {
+                v.problem("cors.allowed-origins", "\"" + o + "\" is not an origin like https://chat.example.com (scheme://host[:port], no path) or *");
+            }
+        }
+        return new CorsConfig(origins, v.bool("cors.allow-credentials"));
+    }
+
+    /** The session policy, or null (with problems recorded) when its values do not fit together. */
+    private static SessionPolicy session(Values v) {
+        BoshVersion version = BoshVersion.V1_11;
+        try {
+            version = BoshVersion.parse(v.string("session.max-version").trim());
+        } catch (IllegalArgumentException e) {
+            v.problem("session.max-version", "must look like 1.11");
+        }
+        Duration maxWait = v.duration("session.max-wait");
+        if (maxWait.compareTo(Duration.ofSeconds(65535)) > 0) {
+            v.problem("session.max-wait", "must be at most 65535s (XEP-0124 'wait' range)");
+        }
+        int maxHold = v.integer("session.max-hold", 0, 255);
+        Duration inactivity = v.duration("session.inactivity");
+        if (inactivity.compareTo(Duration.ofSeconds(1)) < 0) {
+            v.problem("session.inactivity", "must be at least 1s");
+        }
+        Duration polling = v.duration("session.polling");
+        Duration pollingInactivity = v.duration("session.polling-inactivity");
+        if (pollingInactivity.compareTo(polling) <= 0) {
+            v.problem("session.polling-inactivity", "must exceed session.polling (" + polling.toSeconds() + "s)");
+        }
+        Duration maxPause = v.duration("session.max-pause");
+        boolean rejectLongPause = v.bool("session.reject-long-pause");
+        boolean strict = v.bool("session.strict-overactivity");
+
+        List<String> domains = new ArrayList<>();
+        for (String d : v.list("session.served-domains")) {
+            if (!DOMAIN.matcher(d).matches()) {
+                v.problem("session.served-domains", "\"" + d + "\" is not a domain name");
+            }
+            domains.add(d.toLowerCase(Locale.ROOT));
+        }
+        List<String> routes = new ArrayList<>();
+        for (String r : v.list("session.route-allow-list")) {
+            try {
+                routes.add(HostAndPort.parse(r).toString());
+            } catch (IllegalArgumentException e) {
+                v.problem("session.route-allow-list", e.getMessage());
+            }
+        }
+        List<String> contentTypes = v.list("session.content-types");
+        for (String ct : contentTypes) {
+            String lower = ct.toLowerCase(Locale.ROOT);
+            String family = lower.split(";", 2)[0].trim();
+            boolean ok = CONTENT_TYPE_FAMILIES.contains(family) && ct.chars().noneMatch(c -> c < ' ' || c > '~')
+                    && (!family.equals("text/html") || lower.contains("charset="));
+            if (!ok) {
+                v.problem("session.content-types", "\"" + ct + "\" is not allowed: only text/xml, application/xml, text/plain, and text/html with a charset (S-12)");
+            }
+        }
+        if (contentTypes.isEmpty()) {
+            v.problem("session.content-types", "must list at least text/xml; charset=utf-8");
+        }
+        String accept = v.string("session.accept").trim().toLowerCase(Locale.ROOT);
+        for (String coding : accept.split(",")) {
+            if (!coding.isBlank() && !SUPPORTED_CODINGS.contains(coding.trim())) {
+                v.problem("session.accept", "content coding \"" + coding.trim() + "\" is not supported (only gzip)");
+            }
+        }
+        boolean sendAcks = v.bool("session.send-acks");
+        int cacheSize = v.integer("session.response-cache-size", 0, 10_000);
+        int maxRepeats = v.integer("session.max-repeats", 0, 1_000_000);
+        Duration repeatWindow = v.duration("session.repeat-window");
+        long maxBuffered = v.bytes("session.max-buffered-bytes", 1024, Long.MAX_VALUE);
+        int maxBodyPayloads = v.integer("session.max-body-payloads", 1, 1_000_000);
+        int maxResponseBytes = (int) v.bytes("session.max-response-bytes", 1024, Integer.MAX_VALUE);
+        try {
+            return new SessionPolicy(version, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
+                    rejectLongPause, strict, Set.copyOf(domains), Set.copyOf(routes), contentTypes,
+                    String.join(",", Arrays.stream(accept.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()),
+                    sendAcks, cacheSize, maxRepeats, repeatWindow, maxBuffered, maxBodyPayloads, maxResponseBytes);
+        } catch (IllegalArgumentException e) {
+            if (!v.hasProblems()) {
+                v.problem("session", e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private static UpstreamConfig upstream(Values v) {
+        Optional<HostAndPort> address = Optional.empty();
+        String addressText = v.string("upstream.address").trim();
+        if (!addressText.isEmpty()) {
+            try {
+                address = Optional.of(HostAndPort.parse(addressText));
+            } catch (IllegalArgumentException e) {
+                v.problem("upstream.address", e.getMessage());
+            }
+        }
+        String tlsText = v.string("upstream.tls");
+        UpstreamTls tls = UpstreamTls.fromConfig(tlsText).orElse(UpstreamTls.STARTTLS);
+        if (UpstreamTls.fromConfig(tlsText).isEmpty()) {
+            v.problem("upstream.tls", "must be disabled, starttls or direct");
+        } else if (tls == UpstreamTls.DISABLED && !addressText.isEmpty() && address.isPresent() && !address.get().isLoopback()) {
+            v.problem("upstream.tls", "disabled is only allowed towards a loopback upstream (localhost, 127.0.0.1, ::1), not "
+                    + address.get().host() + " (checklist S-9)");
+        } else if (tls == UpstreamTls.DISABLED && addressText.isEmpty()) {
+            v.problem("upstream.tls", "disabled needs upstream.address set to a loopback host (localhost, 127.0.0.1, ::1)");
+        }
+        boolean insecure = v.bool("upstream.insecure-tls");
+
+        Optional<TrustStoreConfig> trustStore = Optional.empty();
+        String storePath = v.string("upstream.trust-store.path").trim();
+        String storePassword = v.string("upstream.trust-store.password");
+        String storeType = v.string("upstream.trust-store.type").trim();
+        try {
+            KeyStore.getInstance(storeType);
+        } catch (KeyStoreException e) {
+            v.problem("upstream.trust-store.type", "unknown key store type \"" + storeType + "\" (use PKCS12 or JKS)");
+        }
+        if (!storePath.isEmpty()) {
+            Path p = Path.of(storePath);
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                v.problem("upstream.trust-store.path", "no such readable file: " + storePath);
+            }
+            trustStore = Optional.of(new TrustStoreConfig(p, storePassword, storeType));
+        }
+        Duration connect = v.duration("upstream.connect-timeout");
+        if (connect.isZero()) {
+            v.problem("upstream.connect-timeout", "must be positive");
+        }
+        return new UpstreamConfig(address, tls, insecure, trustStore, connect, v.duration("upstream.keepalive"),
+                v.duration("upstream.dns-cache-ttl"));
+    }
+
+    private static String randomNodeId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder sb = new StringBuilder(6);
+        for (int i = 0; i < 6; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    /** {@code --help}: every option with its environment variable, config key, default and description. */
+    public static String help() {
+        return HelpText.render(reference());
+    }
+
+}

@@ -1,0 +1,122 @@
+package boshcm.server.http;
+
+import boshcm.server.config.CmConfig;
+import boshcm.server.config.HttpConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty server of one node, built from configuration: one connector speaking HTTP/1.1 (and
+ * HTTP/1.0) plus, if enabled, cleartext HTTP/2 on the same port; the BOSH, metrics and health
+ * paths; an error handler that never answers with HTML (H-7). Idle timeouts exceed the longest
+ * {@code wait} (H-4). {@link #close()} stops gracefully: no new connections, in-flight requests get
+ * {@code http.stop-timeout} to finish.
+ */
+public final class BoshHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BoshHttpServer.class);
+
+    private final HttpConfig http;
+    private final Server server;
+    private final ServerConnector connector;
+    private final HttpConfiguration httpConfiguration;
+    private final HttpMetrics metrics;
+
+    public BoshHttpServer(CmConfig config, BoshEndpoint endpoint, RequestParser parser, PrometheusMeterRegistry registry) {
+        this.http = config.http();
+        QueuedThreadPool threads = new QueuedThreadPool(http.maxThreads(), Math.min(8, http.maxThreads()));
+        threads.setName("jetty");
+        Scheduler scheduler = new ScheduledExecutorScheduler("jetty-scheduler", true);
+        this.server = new Server(threads, scheduler, null);
+        this.metrics = new HttpMetrics(registry);
+
+        httpConfiguration = new HttpConfiguration();
+        httpConfiguration.setSendServerVersion(false);
+        httpConfiguration.setSendXPoweredBy(false);
+        httpConfiguration.setSendDateHeader(true);
+        httpConfiguration.setIdleTimeout(http.idleTimeout().toMillis());
+
+        ConnectionFactory[] factories;
+        HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
+        if (http.h2c()) {
+            HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(httpConfiguration);
+            h2c.setStreamIdleTimeout(http.idleTimeout().toMillis());
+            factories = new ConnectionFactory[] {http11, h2c};
+        } else {
+            factories = new ConnectionFactory[] {http11};
+        }
+        connector = new ServerConnector(server, 1, -1, factories);
+        connector.setHost(http.bindAddress());
+        connector.setPort(http.port());
+        connector.setIdleTimeout(http.idleTimeout().toMillis());
+        server.addConnector(connector);
+
+        CommonHeaders headers = new CommonHeaders(config.cors());
+        BoshHandler bosh = new BoshHandler(config, endpoint, parser, metrics, scheduler);
+        GracefulHandler graceful = new GracefulHandler(new CmHandler(config, bosh, registry, metrics));
+        // While stopping, idle keep-alive connections get this long before they are closed.
+        graceful.setShutdownIdleTimeout(Math.min(1000, http.stopTimeout().toMillis()));
+        server.setHandler(graceful);
+        server.setErrorHandler(new BoshErrorHandler(headers));
+        server.setStopTimeout(http.stopTimeout().toMillis());
+    }
+
+    /** An in-memory connector for tests; call before {@link #start()}. */
+    public LocalConnector addLocalConnector() {
+        LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(httpConfiguration));
+        local.setIdleTimeout(http.idleTimeout().toMillis());
+        server.addConnector(local);
+        return local;
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The bound port (meaningful after {@link #start()}, also when configured as 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Like {@code http://127.0.0.1:5280/http-bind}; a wildcard bind address is shown as loopback. */
+    public URI boshUri() {
+        String host = http.bindAddress();
+        if (host.equals("0.0.0.0")) {
+            host = "127.0.0.1";
+        } else if (host.equals("::") || host.equals("[::]")) {
+            host = "[::1]";
+        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port() + http.boshPath());
+    }
+
+    public HttpMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops gracefully; requests still open after {@code http.stop-timeout} are cut. Never throws. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Jetty stops every component anyway and then reports, e.g., a graceful wait that timed out.
+            LOG.info("HTTP server stopped ({})", e.toString());
+            LOG.debug("HTTP server stop", e);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package boshcm.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import boshcm.protocol.body.BodyLimits;
+import boshcm.protocol.session.SessionPolicy;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration: precedence, environment mapping, validation that lists every problem, --help. */
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static CmConfig load(Map<String, String> env, String... args) {
+        return ConfigLoader.load(args, env);
+    }
+
+    private static List<String> problems(Map<String, String> env, String... args) {
+        try {
+            ConfigLoader.load(args, env);
+        } catch (ConfigProblems e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected configuration problems");
+    }
+
+    private Path file(String hocon) throws Exception {
+        Path f = dir.resolve("cm.conf");
+        Files.writeString(f, hocon);
+        return f;
+    }
+
+    @Test
+    void defaultsComeFromReferenceConf() {
+        CmConfig c = load(Map.of());
+        assertThat(c.http().port()).isEqualTo(5280);
+        assertThat(c.http().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.http().boshPath()).isEqualTo("/http-bind");
+        assertThat(c.http().maxBodyBytes()).isEqualTo(256 * 1024);
+        assertThat(c.http().h2c()).isTrue();
+        assertThat(c.http().trustedProxies()).isEmpty();
+        assertThat(c.cors().anyOrigin()).isTrue();
+        assertThat(c.cors().allowCredentials()).isFalse();
+        assertThat(c.metrics().path()).isEqualTo("/metrics");
+        assertThat(c.metrics().healthPath()).isEqualTo("/health");
+        assertThat(c.upstream().address()).isEmpty();
+        assertThat(c.upstream().tls()).isEqualTo(UpstreamTls.STARTTLS);
+        assertThat(c.upstream().insecureTls()).isFalse();
+        assertThat(c.upstream().trustStore()).isEmpty();
+        assertThat(c.nodeId()).matches("[a-z0-9]{6}");
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(10000, 100, 5));
+    }
+
+    @Test
+    void defaultSessionPolicyAndBodyLimitsMatchTheProtocolDefaults() {
+        CmConfig c = load(Map.of());
+        assertThat(c.session()).isEqualTo(SessionPolicy.defaults());
+        assertThat(c.bodyLimits()).isEqualTo(BodyLimits.defaults());
+    }
+
+    @Test
+    void autoTimeoutsFollowMaxWait() {
+        CmConfig c = load(Map.of(), "--session-max-wait", "90s");
+        assertThat(c.http().idleTimeout()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(c.http().exchangeBackstop()).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void backstopMustFireBeforeTheIdleTimeout() {
+        assertThat(problems(Map.of(), "--http-idle-timeout", "70s", "--http-exchange-backstop", "80s"))
+                .singleElement().asString().contains("http.exchange-backstop").contains("shorter than http.idle-timeout");
+    }
+
+    @Test
+    void precedenceIsFlagThenEnvironmentThenFileThenDefault() throws Exception {
+        String conf = file("http.port = 6000\nhttp.path = \"/from-file\"\nsession { max-hold = 1 }\n").toString();
+        Map<String, String> env = Map.of("BOSHCM_HTTP_PORT", "7000", "BOSHCM_SESSION_MAX_HOLD", "3");
+
+        CmConfig all = load(env, "--config", conf, "--http-port", "8000");
+        assertThat(all.http().port()).isEqualTo(8000);
+        assertThat(all.session().maxHold()).isEqualTo(3);
+        assertThat(all.http().boshPath()).isEqualTo("/from-file");
+        assertThat(all.http().bindAddress()).isEqualTo("127.0.0.1");
+
+        assertThat(load(env, "--config", conf).http().port()).isEqualTo(7000);
+        assertThat(load(Map.of(), "--config", conf).http().port()).isEqualTo(6000);
+        assertThat(load(Map.of(), "--config", conf).session().maxHold()).isEqualTo(1);
+    }
+
+    @Test
+    void fileMaySubstituteEnvironmentVariables() throws Exception {
+        String conf = file("node.id = n1\nnode.id = ${?POD_ORDINAL_NAME}\n").toString();
+        assertThat(load(Map.of(), "--config", conf).nodeId()).isEqualTo("n1");
+    }
+
+    @Test
+    void environmentVariablesAreDerivedMechanicallyFromKeys() {
+        assertThat(Setting.envVarFor("http.port")).isEqualTo("BOSHCM_HTTP_PORT");
+        assertThat(Setting.envVarFor("http.max-body-bytes")).isEqualTo("BOSHCM_HTTP_MAX_BODY_BYTES");
+        assertThat(Setting.envVarFor("upstream.trust-store.password")).isEqualTo("BOSHCM_UPSTREAM_TRUST_STORE_PASSWORD");
+        for (Setting s : Setting.ALL) {
+            assertThat(s.envVar()).isEqualTo(Setting.envVarFor(s.key()));
+        }
+        Set<String> envs = Setting.ALL.stream().map(Setting::envVar).collect(Collectors.toSet());
+        Set<String> flags = Setting.ALL.stream().map(Setting::flag).collect(Collectors.toSet());
+        assertThat(envs).hasSize(Setting.ALL.size());
+        assertThat(flags).hasSize(Setting.ALL.size()).doesNotContain("--config", "--help");
+    }
+
+    @Test
+    void everySettingCanBeSetFromTheEnvironment() {
+        Map<String, String> env = Map.of(
+                "BOSHCM_HTTP_MAX_BODY_BYTES", "100k",
+                "BOSHCM_CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example",
+                "BOSHCM_CORS_ALLOW_CREDENTIALS", "true",
+                "BOSHCM_SESSION_MAX_WAIT", "30s",
+                "BOSHCM_SESSION_SERVED_DOMAINS", "example.com,Example.ORG",
+                "BOSHCM_UPSTREAM_ADDRESS", "127.0.0.1:5222",
+                "BOSHCM_UPSTREAM_TLS", "disabled",
+                "BOSHCM_LIMITS_NEW_SESSIONS_PER_CLIENT_PER_SECOND", "0.5",
+                "BOSHCM_NODE_ID", "n7",
+                "UNRELATED", "ignored");
+        CmConfig c = load(env);
+        assertThat(c.http().maxBodyBytes()).isEqualTo(102400);
+        assertThat(c.bodyLimits().maxBodyBytes()).isEqualTo(102400);
+        assertThat(c.cors().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(c.cors().allowCredentials()).isTrue();
+        assertThat(c.session().maxWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.session().servedDomains()).containsExactlyInAnyOrder("example.com", "example.org");
+        assertThat(c.upstream().address()).contains(new HostAndPort("127.0.0.1", 5222));
+        assertThat(c.upstream().tls()).isEqualTo(UpstreamTls.DISABLED);
+        assertThat(c.limits().newSessionsPerClientPerSecond()).isEqualTo(0.5);
+        assertThat(c.nodeId()).isEqualTo("n7");
+    }
+
+    @Test
+    void issueFlagsWork() {
+        CmConfig c = load(Map.of(), "--http-port", "5281", "--bind=0.0.0.0", "--upstream", "localhost:5222",
+                "--upstream-tls", "disabled", "--insecure-upstream-tls");
+        assertThat(c.http().port()).isEqualTo(5281);
+        assertThat(c.http().bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.upstream().address()).contains(new HostAndPort("localhost", 5222));
+        assertThat(c.upstream().tls()).isEqualTo(UpstreamTls.DISABLED);
+        assertThat(c.upstream().insecureTls()).isTrue();
+        assertThat(load(Map.of(), "--insecure-upstream-tls=false").upstream().insecureTls()).isFalse();
+        assertThat(load(Map.of(), "--upstream", "[::1]:5223", "--upstream-tls", "direct").upstream().address())
+                .contains(new HostAndPort("::1", 5223));
+    }
+
+    @Test
+    void plaintextUpstreamOnlyTowardsLoopback() {
+        assertThat(load(Map.of(), "--upstream", "127.0.0.2:5222", "--upstream-tls", "disabled").upstream().tls())
+                .isEqualTo(UpstreamTls.DISABLED);
+        assertThat(load(Map.of(), "--upstream", "[::1]:5222", "--upstream-tls", "disabled").upstream().tls())
+                .isEqualTo(UpstreamTls.DISABLED);
+        assertThat(problems(Map.of(), "--upstream", "xmpp.example.com:5222", "--upstream-tls", "disabled"))
+                .singleElement().asString().contains("upstream.tls").contains("loopback").contains("xmpp.example.com");
+        assertThat(problems(Map.of(), "--upstream", "10.0.0.5:5222", "--upstream-tls", "disabled"))
+                .singleElement().asString().contains("loopback");
+        assertThat(problems(Map.of(), "--upstream-tls", "disabled"))
+                .singleElement().asString().contains("upstream.address");
+    }
+
+    @Test
+    void everyProblemIsListedAtOnceWithItsSource() throws Exception {
+        String conf = file("htp.port = 1\nsession.max-hold = 300\n").toString();
+        Map<String, String> env = Map.of("BOSHCM_SESSION_POLLING_INACTIVITY", "1s", "BOSHCM_HTTP_H2C", "maybe");
+        List<String> problems = problems(env, "--config", conf, "--http-port", "abc", "--upstream-tls", "sometimes",
+                "--cors-allowed-origins", "ftp:/nope", "--http-trusted-proxies", "proxy.example", "--no-such-flag",
+                "--http-idle-timeout", "10s", "--node-id", "Node_1", "--upstream", "xmpp.example.com");
+        assertThat(problems).hasSizeGreaterThanOrEqualTo(12);
+        String all = String.join("\n", problems);
+        assertThat(all)
+                .contains("unknown setting htp.port")
+                .contains("session.max-hold (from " + conf)
+                .contains("session.polling-inactivity (from BOSHCM_SESSION_POLLING_INACTIVITY)")
+                .contains("http.h2c (from BOSHCM_HTTP_H2C): expected true or false")
+                .contains("http.port (from --http-port): expected an integer but got \"abc\"")
+                .contains("upstream.tls (from --upstream-tls)")
+                .contains("cors.allowed-origins")
+                .contains("http.trusted-proxies")
+                .contains("unknown option --no-such-flag")
+                .contains("http.idle-timeout (from --http-idle-timeout): must exceed session.max-wait")
+                .contains("node.id")
+                .contains("upstream.address");
+        ConfigProblems e = (ConfigProblems) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ConfigLoader.load(new String[] {"--http-port", "-1", "--http-path", "nopath"}, Map.of()));
+        assertThat(e).isInstanceOf(IllegalArgumentException.class);
+        assertThat(e.getMessage()).startsWith("invalid configuration (2 problems):").contains("http.port").contains("http.path");
+    }
+
+    @Test
+    void secretsAreNeverEchoed() {
+        List<String> p = problems(Map.of("BOSHCM_UPSTREAM_TRUST_STORE_PASSWORD", "s3cret"),
+                "--upstream-trust-store-path", dir.resolve("missing.p12").toString());
+        assertThat(String.join("\n", p)).contains("upstream.trust-store.path").doesNotContain("s3cret");
+    }
+
+    @Test
+    void trustStoreIsCheckedForExistence() throws Exception {
+        Path store = dir.resolve("trust.p12");
+        Files.write(store, new byte[] {1});
+        CmConfig c = load(Map.of("BOSHCM_UPSTREAM_TRUST_STORE_PASSWORD", "changeit"), "--upstream-trust-store-path", store.toString());
+        assertThat(c.upstream().trustStore()).contains(new TrustStoreConfig(store, "changeit", "PKCS12"));
+        assertThat(c.upstream().trustStore().get().toString()).doesNotContain("changeit");
+        assertThat(problems(Map.of(), "--upstream-trust-store-type", "NOPE")).singleElement().asString().contains("NOPE");
+    }
+
+    @Test
+    void contentTypesAreAllowListed() {
+        assertThat(problems(Map.of(), "--session-content-types", "text/xml,application/javascript,text/html"))
+                .hasSize(2).allMatch(p -> p.startsWith("session.content-types"));
+    }
+
+    @Test
+    void onlyGzipCanBeAccepted() {
+        assertThat(problems(Map.of(), "--session-accept", "gzip,br")).singleElement().asString().contains("br");
+        assertThat(load(Map.of(), "--session-accept", "").session().accept()).isEmpty();
+    }
+
+    @Test
+    void bodyLimitHasAFloor() {
+        assertThat(problems(Map.of(), "--http-max-body-bytes", "1k")).singleElement().asString().contains("http.max-body-bytes");
+    }
+
+    @Test
+    void pathsMustDiffer() {
+        assertThat(problems(Map.of(), "--metrics-path", "/http-bind")).singleElement().asString().contains("must differ");
+    }
+
+    @Test
+    void commandLineMistakesAreProblemsToo() {
+        assertThat(problems(Map.of(), "stray")).singleElement().asString().contains("unexpected argument");
+        assertThat(problems(Map.of(), "--http-port")).singleElement().asString().contains("needs a value");
+        assertThat(problems(Map.of(), "--config", dir.resolve("nope.conf").toString()))
+                .singleElement().asString().contains("no such readable file");
+    }
+
+    @Test
+    void brokenHoconIsReported() throws Exception {
+        String conf = file("http { port = \n").toString();
+        assertThatThrownBy(() -> load(Map.of(), "--config", conf)).isInstanceOf(ConfigProblems.class).hasMessageContaining(conf);
+    }
+
+    @Test
+    void everySettingIsDocumentedInReferenceConfAndViceVersa() {
+        Config reference = ConfigLoader.reference();
+        Set<String> leaves = new HashSet<>();
+        for (Map.Entry<String, ConfigValue> e : reference.entrySet()) {
+            leaves.add(e.getKey());
+            assertThat(e.getValue().origin().comments()).as("comment on " + e.getKey()).isNotEmpty();
+        }
+        assertThat(leaves).isEqualTo(Setting.ALL.stream().map(Setting::key).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsEnvironmentVariableAndDefault() {
+        assertThat(ConfigLoader.wantsHelp("--help")).isTrue();
+        assertThat(ConfigLoader.wantsHelp("--http-port", "1")).isFalse();
+        String help = ConfigLoader.help();
+        assertThat(help).contains("--config FILE").contains("--help");
+        for (Setting s : Setting.ALL) {
+            assertThat(help).contains(s.flag()).contains(s.envVar()).contains("key " + s.key());
+        }
+        assertThat(help).contains("--http-port N\n      env BOSHCM_HTTP_PORT   key http.port   default 5280\n");
+        assertThat(help).contains("--bind TEXT").contains("default 127.0.0.1");
+        assertThat(help).contains("--upstream HOST:PORT").contains("--upstream-tls disabled|starttls|direct").contains("default starttls");
+        assertThat(help).contains("--insecure-upstream-tls[=true|false]");
+        assertThat(help).contains("default 256k").contains("default /http-bind").contains("default *");
+    }
+}
