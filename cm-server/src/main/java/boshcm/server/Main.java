@@ -1,17 +1,21 @@
 package boshcm.server;
 
 import boshcm.protocol.body.BodyParser;
-import boshcm.protocol.body.ClientBody;
-import boshcm.protocol.body.ParseOutcome;
-import boshcm.protocol.error.Condition;
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.ConfigLoader;
 import boshcm.server.config.ConfigProblems;
 import boshcm.server.http.BoshEndpoint;
 import boshcm.server.http.BoshHttpServer;
-import boshcm.server.http.Exchange;
 import boshcm.server.http.RequestParser;
-import boshcm.server.http.TerminateBody;
+import boshcm.server.config.UpstreamConfig;
+import boshcm.server.session.SessionRegistry;
+import boshcm.server.session.SidGenerator;
+import boshcm.server.upstream.NettyUpstreamConnector;
+import boshcm.server.upstream.UpstreamSettings;
+import boshcm.server.upstream.UpstreamTransport;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -113,28 +117,44 @@ public final class Main {
      */
     record SessionSide(BoshEndpoint endpoint, AutoCloseable shutdown) {}
 
-    // ------------------------------------------------------------------------------------------
-    // SEAM (lead): replace with the session registry and the upstream connector, e.g.
-    //   var connector = new UpstreamConnector(mapUpstream(config.upstream()), ...);
-    //   var registry  = new SessionRegistry(config.session(), config.limits(), config.nodeId(), connector, metrics);
-    //   return new SessionSide(registry, () -> { registry.shutdown(); connector.close(); });
-    // Until then every request is answered with terminate internal-server-error.
-    // ------------------------------------------------------------------------------------------
+    /**
+     * The session side: one event loop group shared by every session and its upstream connection
+     * (one session, one thread), the upstream connector, and the session registry.
+     */
     private static SessionSide sessionSide(CmConfig config, PrometheusMeterRegistry registry) {
-        return new SessionSide(new UnavailableEndpoint(), () -> { });
+        MultiThreadIoEventLoopGroup loops = UpstreamTransport.newEventLoopGroup(0, true);
+        NettyUpstreamConnector connector;
+        try {
+            connector = new NettyUpstreamConnector(upstreamSettings(config.upstream()));
+        } catch (RuntimeException e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        SessionRegistry sessions = new SessionRegistry(config.session(), loops, connector,
+                new SidGenerator(config.nodeId()),
+                new SessionRegistry.Limits(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
+                registry, System::nanoTime);
+        return new SessionSide(sessions, () -> {
+            sessions.shutdown(config.http().stopTimeout());
+            connector.close();
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        });
     }
 
-    /** Placeholder endpoint: no sessions yet, so every request ends with internal-server-error. */
-    static final class UnavailableEndpoint implements BoshEndpoint {
-        @Override
-        public void request(ClientBody body, Exchange exchange) {
-            exchange.respond(200, TerminateBody.CONTENT_TYPE, TerminateBody.of(Condition.INTERNAL_SERVER_ERROR));
-        }
-
-        @Override
-        public void rejected(ParseOutcome.Rejected rejected, Exchange exchange) {
-            exchange.respond(200, TerminateBody.CONTENT_TYPE, TerminateBody.of(rejected.condition()));
-        }
+    static UpstreamSettings upstreamSettings(UpstreamConfig c) {
+        UpstreamSettings d = UpstreamSettings.defaults();
+        UpstreamSettings.TlsMode mode = switch (c.tls()) {
+            case DISABLED -> UpstreamSettings.TlsMode.DISABLED;
+            case STARTTLS -> UpstreamSettings.TlsMode.STARTTLS;
+            case DIRECT -> UpstreamSettings.TlsMode.DIRECT;
+        };
+        return new UpstreamSettings(
+                c.address().map(a -> new UpstreamSettings.HostPort(a.host(), a.port())),
+                mode, c.insecureTls(),
+                c.trustStore().map(t -> new UpstreamSettings.TrustStore(t.path(),
+                        UpstreamSettings.TrustStore.Format.valueOf(t.type().toUpperCase(java.util.Locale.ROOT)),
+                        t.password().isEmpty() ? Optional.empty() : Optional.of(t.password()))),
+                c.connectTimeout(), d.closeTimeout(), c.keepAlive(), c.dnsCacheTtl(), d.dnsServers(), d.tokenizer());
     }
 
     private static void closeQuietly(AutoCloseable c) {

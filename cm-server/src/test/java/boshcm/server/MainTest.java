@@ -47,9 +47,11 @@ class MainTest {
     }
 
     @Test
-    void startedNodeAnswersUntilClosedWithThePlaceholderEndpoint() throws Exception {
+    void startedNodeServesBoshAndMetricsUntilClosed() throws Exception {
         URI uri;
-        try (RunningCm cm = Main.start("--http-port", "0", "--http-stop-timeout", "100ms")) {
+        // Nothing listens on 127.0.0.1:1: the session fails upstream at once (checklist U-1).
+        try (RunningCm cm = Main.start("--http-port", "0", "--http-stop-timeout", "100ms",
+                "--upstream", "127.0.0.1:1", "--upstream-tls", "disabled")) {
             uri = cm.boshUri();
             assertThat(cm.httpPort()).isPositive();
             assertThat(uri.toString()).isEqualTo("http://127.0.0.1:" + cm.httpPort() + "/http-bind");
@@ -58,7 +60,7 @@ class MainTest {
                     .POST(HttpRequest.BodyPublishers.ofString("<body rid='1' to='example.com' xmlns='http://jabber.org/protocol/httpbind'/>"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).startsWith("<body type='terminate' condition=");
+            assertThat(r.body()).isEqualTo("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='remote-connection-failed'/>");
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(uri.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("bosh_http_requests_total").contains("jvm_memory_used_bytes");
         }

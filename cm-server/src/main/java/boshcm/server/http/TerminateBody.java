@@ -1,12 +1,13 @@
 package boshcm.server.http;
 
+import boshcm.protocol.body.BodyWriter;
+import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.error.Condition;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The fixed bytes of {@code <body type='terminate' condition='bad-request' xmlns='http://jabber.org/protocol/httpbind'/>}
+ * The bytes of {@code <body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='bad-request'/>}, written once by {@link BodyWriter},
  * for each condition, for answers the HTTP layer gives on its own (empty or unreadable requests,
  * oversize bodies, container errors) before any session is involved.
  */
@@ -19,8 +20,7 @@ public final class TerminateBody {
 
     static {
         for (Condition c : Condition.values()) {
-            BODIES.put(c, ("<body type='terminate' condition='" + c.wireName()
-                    + "' xmlns='http://jabber.org/protocol/httpbind'/>").getBytes(StandardCharsets.UTF_8));
+            BODIES.put(c, BodyWriter.write(ServerBody.terminate(c)));
         }
     }
 

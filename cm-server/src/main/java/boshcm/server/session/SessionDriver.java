@@ -10,6 +10,7 @@ import boshcm.protocol.session.ExchangeId;
 import boshcm.protocol.session.Step;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.server.http.Exchange;
+import boshcm.server.http.TerminateBody;
 import boshcm.server.metrics.SessionMetrics;
 import boshcm.server.upstream.UpstreamConnection;
 import boshcm.server.upstream.UpstreamConnector;
@@ -82,7 +83,7 @@ final class SessionDriver implements UpstreamListener {
 
     void request(ClientBody body, Exchange exchange) {
         if (ended) {
-            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), "text/xml; charset=utf-8");
+            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), TerminateBody.CONTENT_TYPE);
             return;
         }
         track(exchange);
@@ -91,7 +92,7 @@ final class SessionDriver implements UpstreamListener {
 
     void rejected(Condition condition, Exchange exchange) {
         if (ended) {
-            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), "text/xml; charset=utf-8");
+            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), TerminateBody.CONTENT_TYPE);
             return;
         }
         track(exchange);
@@ -224,7 +225,7 @@ final class SessionDriver implements UpstreamListener {
         exchanges.clear();
         for (Exchange x : left) {
             metrics.held(-1);
-            respond(x, 200, e.condition().map(ServerBody::terminate).orElseGet(ServerBody::terminate), "text/xml; charset=utf-8");
+            respond(x, 200, e.condition().map(ServerBody::terminate).orElseGet(ServerBody::terminate), TerminateBody.CONTENT_TYPE);
         }
         metrics.ended(e.cause(), e.condition(), Duration.ofNanos(clock.getAsLong() - startedAt));
         log.debug("session {} ended: {} {}", SidGenerator.redact(sid), e.cause().tag(),

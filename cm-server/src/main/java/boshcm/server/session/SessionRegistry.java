@@ -1,14 +1,13 @@
 package boshcm.server.session;
 
-import boshcm.protocol.body.BodyWriter;
 import boshcm.protocol.body.ClientBody;
 import boshcm.protocol.body.ParseOutcome;
-import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.BoshSession;
 import boshcm.protocol.session.SessionPolicy;
 import boshcm.server.http.BoshEndpoint;
 import boshcm.server.http.Exchange;
+import boshcm.server.http.TerminateBody;
 import boshcm.server.metrics.SessionMetrics;
 import boshcm.server.upstream.UpstreamConnector;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class SessionRegistry implements BoshEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
-    private static final String DEFAULT_CONTENT_TYPE = "text/xml; charset=utf-8";
 
     /** Caps on sessions (0 = unlimited). */
     public record Limits(int maxSessions, int maxSessionsPerClient) {}
@@ -126,7 +124,7 @@ public final class SessionRegistry implements BoshEndpoint {
     }
 
     private static void answer(Exchange exchange, Condition condition) {
-        exchange.respond(200, DEFAULT_CONTENT_TYPE, BodyWriter.write(ServerBody.terminate(condition)));
+        exchange.respond(200, TerminateBody.CONTENT_TYPE, TerminateBody.of(condition));
     }
 
     /**

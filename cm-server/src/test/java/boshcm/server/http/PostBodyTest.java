@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** How POST bodies are read: size limits (S-1), content codings (B-7.2-9), Content-Type (B-5-5), empty (H-6). */
 class PostBodyTest {
 
-    private static final String TERMINATE = "<body type='terminate' condition='%s' xmlns='http://jabber.org/protocol/httpbind'/>";
+    private static final String TERMINATE = "<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='%s'/>";
 
     private static byte[] gzip(byte[] data) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
