@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@link ProsodyServer#createUser}. When a test or a lifecycle method fails, the tail of Prosody's log
  * is printed and its directory is kept.
  */
-public final class LiveXmppExtension implements ParameterResolver, TestWatcher, LifecycleMethodExecutionExceptionHandler {
+public final class LiveXmppExtension
+        implements ParameterResolver, TestWatcher, LifecycleMethodExecutionExceptionHandler, TestExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LiveXmppExtension.class);
 
@@ -63,6 +65,22 @@ public final class LiveXmppExtension implements ParameterResolver, TestWatcher, 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
         report(context, "test " + context.getDisplayName() + " failed");
+    }
+
+    /** Runs while the test's clients are still open: shows where Smack/jbosh threads are stuck. */
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        StringBuilder dump = new StringBuilder("[LiveXmpp] client threads when " + context.getDisplayName() + " failed:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            String name = thread.getName();
+            if (name.contains("Smack") || name.contains("RequestProcessor") || name.contains("BOSH")
+                    || name.contains("jbosh") || thread.getName().startsWith("main")) {
+                dump.append('"').append(name).append("\" ").append(thread.getState()).append('\n');
+                for (StackTraceElement element : stack) dump.append("\tat ").append(element).append('\n');
+            }
+        });
+        System.err.println(dump);
+        throw throwable;
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.jxmpp.jid.parts.Resourcepart;
 public final class SmackClients implements AutoCloseable {
 
     public static final Duration REPLY_TIMEOUT = Duration.ofSeconds(20);
+    private static final String JBOSH_EMPTY_REQUEST_DELAY = "org.igniterealtime.jbosh.BOSHClient.emptyRequestDelay";
 
     static {
         // Smack 4.4.8's StandardExtensionElementProvider has an `assert` that fails on elements like
@@ -41,6 +42,15 @@ public final class SmackClients implements AutoCloseable {
         // failsafe's -ea the AssertionError kills the reader thread and every later reply times out.
         // Must run before that class is loaded.
         SmackClients.class.getClassLoader().setPackageAssertionStatus("org.jivesoftware.smack.parsing", false);
+        // jbosh calls its response listeners before it forgets the answered request, and Smack answers
+        // a SASL challenge from inside that listener. If the challenge comes back on an older held poll
+        // while the <auth> request is held too, jbosh's send() waits for a free slot ("requests"=2)
+        // that only the CM's `wait` timeout frees: SCRAM login stalls ~60 s, longer than the reply
+        // timeout. The trigger is jbosh's empty poll (sent 100 ms after the session creation response
+        // when Smack is slow, e.g. the JVM's first login) overtaking <auth>. A longer empty-request
+        // delay keeps <auth> first; it also delays re-polling after each response by that much.
+        System.setProperty(JBOSH_EMPTY_REQUEST_DELAY,
+                System.getProperty(JBOSH_EMPTY_REQUEST_DELAY, "1000"));
         SmackConfiguration.setDefaultReplyTimeout((int) REPLY_TIMEOUT.toMillis());
         SmackConfiguration.DEBUG = Boolean.getBoolean("smack.debug");
     }
