@@ -1,0 +1,92 @@
+package boshcm.it;
+
+import boshcm.server.Main;
+import boshcm.server.RunningCm;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which BOSH endpoint the client tests talk to. Every client test takes its URL from here, so the
+ * same tests run against boshcm and, for comparison, against Prosody's own mod_bosh.
+ *
+ * <p>Selected with {@code -Dbosh.target=boshcm} (default) or {@code -Dbosh.target=prosody}. For
+ * boshcm, {@code -Dbosh.upstream.tls=starttls|direct} (default starttls) picks the Prosody port, and
+ * {@code -Dbosh.upstream.insecure=true} replaces the trust store by {@code --insecure-upstream-tls}.
+ */
+public enum BoshTarget {
+
+    /** boshcm started in-process with {@link Main#start}, upstream to the test Prosody over TLS. */
+    BOSHCM {
+        @Override
+        public BoshService start(ProsodyServer prosody) throws Exception {
+            List<String> args = cmArgs(prosody);
+            RunningCm cm;
+            try {
+                cm = Main.start(args.toArray(String[]::new));
+            } catch (Exception | LinkageError e) {
+                throw new IllegalStateException("boshcm did not start with " + args
+                        + " (run with -Dbosh.target=prosody to check the harness against mod_bosh)", e);
+            }
+            return new BoshService(this, cm.boshUri(), cm::close);
+        }
+    },
+
+    /** Prosody's mod_bosh on the test Prosody's HTTP port: the reference behaviour. */
+    PROSODY {
+        @Override
+        public BoshService start(ProsodyServer prosody) {
+            return new BoshService(this, prosody.modBoshUri(), () -> {});
+        }
+    };
+
+    public static final String PROPERTY = "bosh.target";
+
+    /** Starts (or just locates) the endpoint for {@code prosody}. */
+    public abstract BoshService start(ProsodyServer prosody) throws Exception;
+
+    public static BoshTarget selected() {
+        String value = System.getProperty(PROPERTY, "boshcm").trim().toUpperCase(Locale.ROOT);
+        try {
+            return valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be boshcm or prosody, not " + value);
+        }
+    }
+
+    /**
+     * The command line that points boshcm at {@code prosody}: ephemeral HTTP port on loopback, TLS
+     * upstream verified against the test CA (PKCS12 trust store).
+     */
+    public static List<String> cmArgs(ProsodyServer prosody) {
+        boolean direct = "direct".equalsIgnoreCase(System.getProperty("bosh.upstream.tls", "starttls"));
+        int port = direct ? prosody.c2sDirectTlsPort() : prosody.c2sPort();
+        List<String> args = new ArrayList<>(List.of(
+                "--http-port", "0",
+                "--bind", ProsodyServer.HOST,
+                "--upstream", ProsodyServer.HOST + ":" + port,
+                "--upstream-tls", direct ? "direct" : "starttls"));
+        if (Boolean.getBoolean("bosh.upstream.insecure")) {
+            args.add("--insecure-upstream-tls");
+        } else {
+            args.addAll(List.of(
+                    "--upstream-trust-store", prosody.pki().trustStore().toString(),
+                    "--upstream-trust-store-password", prosody.pki().trustStorePassword()));
+        }
+        return args;
+    }
+
+    /** A started endpoint. {@link #close()} stops it (a no-op for mod_bosh). */
+    public record BoshService(BoshTarget target, URI uri, AutoCloseable stopper) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            stopper.close();
+        }
+
+        @Override
+        public String toString() {
+            return target.name().toLowerCase(Locale.ROOT) + " " + uri;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Runs the strophe.js scenario (page/client.mjs) in headless Debian Chromium via playwright-core.
+//
+//   node run-strophe.mjs '{"bosh":"http://127.0.0.1:5280/http-bind","jid":"a@boshcm.test","password":"…",
+//                          "peer":"b@boshcm.test","room":"r@conference.boshcm.test","nick":"a","hold":1}'
+//
+// The page is served from this process on its own loopback port: another origin than the BOSH URL,
+// so every BOSH POST (Content-Type text/xml) is a CORS request with a preflight.
+// Prints the full report as JSON, then a last line `SUMMARY {flat json}` for StropheBoshIT.
+// Exit 0 when the scenario passed, 1 when it failed, 2 on a usage error.
+import { createServer } from 'node:http';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const defaults = {
+  wait: 10, hold: 1, stepTimeoutMs: 20000, totalTimeoutMs: 90000,
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+};
+
+let cfg;
+try {
+  cfg = { ...defaults, ...JSON.parse(process.argv[2] ?? '') };
+  for (const key of ['bosh', 'jid', 'password', 'peer', 'room', 'nick']) {
+    if (!cfg[key]) throw new Error(`missing "${key}"`);
+  }
+} catch (e) {
+  console.error(`usage: node run-strophe.mjs '<json config>': ${e.message}`);
+  process.exit(2);
+}
+
+const files = {
+  '/': ['page/index.html', 'text/html; charset=utf-8'],
+  '/client.mjs': ['page/client.mjs', 'text/javascript; charset=utf-8'],
+  '/strophe.esm.js': ['node_modules/strophe.js/dist/strophe.esm.js', 'text/javascript; charset=utf-8'],
+  '/strophe.esm.js.map': ['node_modules/strophe.js/dist/strophe.esm.js.map', 'application/json'],
+};
+
+function serve() {
+  const server = createServer(async (req, res) => {
+    const entry = files[new URL(req.url, 'http://x').pathname];
+    if (!entry) { res.writeHead(404).end(); return; }
+    try {
+      const body = await readFile(join(here, entry[0]));
+      res.writeHead(200, { 'Content-Type': entry[1], 'Cache-Control': 'no-store' }).end(body);
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const report = {
+  ok: false, hold: cfg.hold, bosh: cfg.bosh, pageOrigin: null, steps: [], statuses: [],
+  preflights: 0, boshPosts: 0, sessionCreation: null, console: [], pageErrors: [], error: null,
+};
+
+async function run() {
+  const server = await serve();
+  report.pageOrigin = `http://127.0.0.1:${server.address().port}`;
+  const profile = await mkdtemp(join(tmpdir(), 'boshcm-chromium-'));
+  let context;
+  try {
+    // launchPersistentContext gives Chromium a fresh --user-data-dir we own and delete.
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: cfg.executablePath,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      timeout: 30000,
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.setDefaultTimeout(cfg.stepTimeoutMs);
+    page.on('console', (m) => report.console.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => report.pageErrors.push(String(e)));
+
+    // Chromium reports CORS preflights to DevTools as separate requests of type "Preflight". It
+    // caches a successful preflight for Access-Control-Max-Age, so expect one per run, not per POST.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (e.type === 'Preflight' || e.request.method === 'OPTIONS') report.preflights++;
+      else if (e.request.method === 'POST' && e.request.url === cfg.bosh) report.boshPosts++;
+    });
+    page.on('response', async (response) => {
+      const request = response.request();
+      if (report.sessionCreation || request.method() !== 'POST' || request.url() !== cfg.bosh) return;
+      const sent = request.postData() ?? '';
+      if (/\ssid=/.test(sent)) return; // only the session creation request has no sid
+      report.sessionCreation = {
+        request: sent,
+        status: response.status(),
+        allowOrigin: (await response.allHeaders())['access-control-allow-origin'] ?? null,
+        response: await response.text().catch((e) => `(unavailable: ${e})`),
+      };
+    });
+
+    await page.goto(`${report.pageOrigin}/`);
+    await page.waitForFunction(() => window.scenarioReady === true);
+    const result = await page.evaluate((c) => window.runScenario(c), cfg);
+    Object.assign(report, result);
+  } finally {
+    await context?.close().catch(() => {});
+    server.close();
+    await rm(profile, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+let timer;
+const overall = new Promise((_, reject) => {
+  timer = setTimeout(() => reject(new Error(`scenario exceeded ${cfg.totalTimeoutMs} ms`)), cfg.totalTimeoutMs);
+});
+try {
+  await Promise.race([run(), overall]);
+} catch (e) {
+  report.ok = false;
+  report.error = String(e?.stack ?? e);
+} finally {
+  clearTimeout(timer);
+}
+
+const attr = (name) => report.sessionCreation?.response?.match(new RegExp(`\\s${name}=['"]([^'"]*)['"]`))?.[1] ?? null;
+const summary = {
+  ok: report.ok === true,
+  steps: report.steps.join(','),
+  requestedHold: cfg.hold,
+  grantedHold: attr('hold'),
+  grantedRequests: attr('requests'),
+  grantedWait: attr('wait'),
+  preflights: report.preflights,
+  boshPosts: report.boshPosts,
+  allowOrigin: report.sessionCreation?.allowOrigin ?? null,
+  pageOrigin: report.pageOrigin,
+  error: report.error,
+};
+console.log(JSON.stringify(report, null, 2));
+console.log(`SUMMARY ${JSON.stringify(summary)}`);
+process.exit(summary.ok ? 0 : 1);

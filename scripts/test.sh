@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The project's test command: every unit test and integration test (`mvn -B verify`).
+#
+# On Debian 12, as root or with sudo, it first installs what the integration tests need and is
+# missing: prosody (a real XMPP server, started by the tests on free loopback ports), chromium
+# (headless, for strophe.js), openssl (test certificates), node/npm (playwright-core), and the npm
+# packages in cm-server/src/test/js. See docs/testing.md.
+#
+# Extra arguments go to Maven, for example:
+#   scripts/test.sh -Dbosh.target=prosody                 # client ITs against Prosody's mod_bosh
+#   scripts/test.sh -pl cm-server -am -Dit.test=SmackBoshIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else log "need root or sudo for: $*"; exit 1
+  fi
+}
+
+missing=()
+command -v prosody >/dev/null 2>&1 || missing+=(prosody)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  # Keep package maintainer scripts from starting services (Prosody's postinst would start a
+  # system Prosody on 5222/5269/5280). policy-rc.d exit 101 = "action forbidden".
+  created_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+    created_policy=yes
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  if [ -n "$created_policy" ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
+  if printf '%s\n' "${missing[@]}" | grep -qx prosody; then
+    # In case an init system started it anyway. The tests never use the system instance.
+    as_root service prosody stop >/dev/null 2>&1 || true
+    if [ -s /run/prosody/prosody.pid ]; then
+      as_root kill "$(cat /run/prosody/prosody.pid)" 2>/dev/null || true
+    fi
+  fi
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  log "warning: node $(node --version) is older than playwright-core needs (>= 20); StropheBoshIT may fail"
+fi
+
+js=cm-server/src/test/js
+if [ ! -d "$js/node_modules" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+  log "npm ci in $js"
+  (cd "$js" && npm ci --no-audit --no-fund)
+fi
+
+log "mvn -B verify $*"
+exec mvn -B verify "$@"
