@@ -71,7 +71,7 @@ public enum BoshTarget {
             args.add("--insecure-upstream-tls");
         } else {
             args.addAll(List.of(
-                    "--upstream-trust-store", prosody.pki().trustStore().toString(),
+                    "--upstream-trust-store-path", prosody.pki().trustStore().toString(),
                     "--upstream-trust-store-password", prosody.pki().trustStorePassword()));
         }
         return args;
