@@ -21,36 +21,42 @@ as_root() {
   fi
 }
 
+apt_install() {
+  log "installing: $*"
+  # Keep maintainer scripts from starting services (Prosody's postinst would start a system
+  # Prosody on 5222/5269/5280). policy-rc.d exit 101 = "action forbidden".
+  local created_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+    created_policy=yes
+  fi
+  if [ -z "$apt_updated" ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    apt_updated=yes
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+  if [ -n "$created_policy" ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
+}
+apt_updated=""
+
 missing=()
 command -v prosody >/dev/null 2>&1 || missing+=(prosody)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
 
 if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing: ${missing[*]}"
-  # Keep package maintainer scripts from starting services (Prosody's postinst would start a
-  # system Prosody on 5222/5269/5280). policy-rc.d exit 101 = "action forbidden".
-  created_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
-    created_policy=yes
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-  if [ -n "$created_policy" ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
+  apt_install "${missing[@]}"
   if printf '%s\n' "${missing[@]}" | grep -qx prosody; then
-    # In case an init system started it anyway. The tests never use the system instance.
+    # In case an init system started it anyway (pidfile based; the tests never use it).
     as_root service prosody stop >/dev/null 2>&1 || true
-    if [ -s /run/prosody/prosody.pid ]; then
-      as_root kill "$(cat /run/prosody/prosody.pid)" 2>/dev/null || true
-    fi
   fi
 fi
+# After nodejs: NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || apt_install npm
 
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 if [ "$node_major" -lt 20 ]; then

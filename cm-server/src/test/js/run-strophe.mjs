@@ -41,7 +41,9 @@ const files = {
 
 function serve() {
   const server = createServer(async (req, res) => {
-    const entry = files[new URL(req.url, 'http://x').pathname];
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
+    const entry = files[path];
     if (!entry) { res.writeHead(404).end(); return; }
     try {
       const body = await readFile(join(here, entry[0]));
