@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * One BOSH session (XEP-0124) carrying one XMPP c2s stream (XEP-0206): the state machine behind a
@@ -36,6 +37,15 @@ import java.util.TreeMap;
  * (§8). Every answer is kept in the {@link ResponseBuffer} so a retransmitted rid gets it again
  * (§14.3). This class is longer than most because it is the one place these rules meet; the
  * bookkeeping lives in the small classes it composes.
+ *
+ * <p>Multiple streams (XEP-0124 §16 #multi, when the policy allows them): each {@link SessionStream}
+ * has its own upstream connection, restart state and queue of server payloads ({@link SessionStreams}).
+ * A later request with {@code to} adds a stream; client payloads go to the stream named by
+ * {@code stream}, or to every open stream without it; a response carries one stream's payloads, the
+ * streams taking turns, and names it with {@code stream} once a second stream was opened. A stream the
+ * server ends while others stay open is reported with a terminate body naming it; the last one ends
+ * the session. With one stream every response is what it would be without §16, except that the
+ * creation response names the stream.
  */
 public final class BoshSession {
 
@@ -78,12 +88,7 @@ public final class BoshSession {
     private KeySequence keys;
     private final TreeMap<Long, Ahead> ahead = new TreeMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private final OutboundQueue outbound = new OutboundQueue();
-    /** XEP-0206 §5 (X-5-7): client payloads that arrived after SASL success, before the restart request. */
-    private final List<XmlPayload> upstreamBacklog = new ArrayList<>();
-    private boolean awaitingRestart;
-    private Optional<StreamHeader> serverHeader = Optional.empty();
-    private Optional<String> boundJid = Optional.empty();
+    private final SessionStreams streams;
 
     private long lastResponseAt;
     private long lastArrivalAt;
@@ -98,9 +103,14 @@ public final class BoshSession {
 
     private List<Effect> out = new ArrayList<>();
 
-    public BoshSession(String sid, SessionPolicy policy) {
+    /**
+     * @param streamNames where stream names come from (XEP-0124 §16 #multi-discover: opaque,
+     *                    unpredictable, unique); the server passes a secure random source, tests a counter
+     */
+    public BoshSession(String sid, SessionPolicy policy, Supplier<String> streamNames) {
         this.sid = sid;
         this.policy = policy;
+        this.streams = new SessionStreams(streamNames, policy.maxStreams());
     }
 
     public String sid() {
@@ -112,9 +122,14 @@ public final class BoshSession {
         return Optional.ofNullable(params);
     }
 
-    /** The full JID the server bound for this session, once known (RFC 6120 §7; checklist U-7). */
+    /** The full JID the server bound on the session's first stream, once known (RFC 6120 §7; checklist U-7). */
     public Optional<String> boundJid() {
-        return boundJid;
+        return streams.first() == null ? Optional.empty() : streams.first().boundJid;
+    }
+
+    /** The full JID bound on the open stream of that name (XEP-0124 §16), once known. */
+    public Optional<String> boundJid(String stream) {
+        return Optional.ofNullable(streams.get(stream)).flatMap(s -> s.boundJid);
     }
 
     public boolean ended() {
@@ -149,11 +164,9 @@ public final class BoshSession {
         currentInactivity = params.inactivity();
         lastResponseAt = now;
         lastArrivalAt = now;
-        out.add(new Effect.OpenUpstream(accepted.target(), StreamHeader.initiating(params.domain(),
-                params.from(), params.lang(), params.xmppVersion())));
-        if (!body.payloads().isEmpty()) {
-            forwardUpstream(body.payloads());
-        }
+        SessionStream first = openStream(streams.newName(), params.domain(), params.from(), params.lang(),
+                params.xmppVersion(), accepted.target());
+        forwardUpstream(first, body.payloads());
         // X-4-1: the creation request is held like any other, so it carries the stream features
         // as soon as the server sends them, or returns empty at 'wait'.
         held.addLast(new Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false));
@@ -205,45 +218,54 @@ public final class BoshSession {
         return finish(now);
     }
 
-    /** Something happened on the upstream stream. */
-    public Step onUpstream(StreamEvent event, long now) {
+    /**
+     * Something happened on the upstream connection of {@code stream}, a name from an
+     * {@link Effect.OpenUpstream}. Events of a stream already closed are ignored.
+     */
+    public Step onUpstream(String stream, StreamEvent event, long now) {
         begin();
-        if (phase != Phase.ACTIVE) {
+        SessionStream s = streams.get(stream);
+        if (phase != Phase.ACTIVE || s == null) {
             return finish(now);
         }
         if (event instanceof StreamEvent.Opened opened) {
-            serverHeader = Optional.of(opened.header());
+            s.serverHeader = Optional.of(opened.header());
         } else if (event instanceof StreamEvent.Features features) {
-            outbound.add(features.clientView());
+            streams.queue(s, features.clientView());
         } else if (event instanceof StreamEvent.Element element) {
             XmlPayload payload = element.payload();
             if (payload.is(Namespaces.SASL, "success")) {
-                awaitingRestart = true;                               // X-5-7
+                s.awaitingRestart = true;                             // X-5-7
             }
             if (element.boundJid().isPresent()) {
-                boundJid = element.boundJid();
+                s.boundJid = element.boundJid();
             }
-            outbound.add(payload);
-            if (outbound.bytes() > policy.maxBufferedBytes()) {
-                // U-15, S-10: the browser is not taking data fast enough; the bound is hit.
-                out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.of("policy-violation")));
-                terminal(Condition.REMOTE_CONNECTION_FAILED, outbound.drainAll(), EndCause.UPSTREAM);
+            streams.queue(s, payload);
+            if (streams.bufferedBytes() > policy.maxBufferedBytes()) {
+                // U-15, S-10: the browser is not taking data fast enough; the bound is hit. The whole
+                // session goes: the other streams' stanzas bounce as at any other end.
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of("policy-violation")));
+                List<XmlPayload> undelivered = s.outbound.drainAll();
+                streams.close(s);
+                bounceUndelivered();
+                closeUpstreams();
+                terminal(Condition.REMOTE_CONNECTION_FAILED, undelivered, s, EndCause.UPSTREAM);
             }
         } else if (event instanceof StreamEvent.StreamError error) {
             // RFC 6120 §4.9, XEP-0206 §6 (X-6-1): undelivered stanzas, then the whole stream error.
-            List<XmlPayload> payloads = outbound.drainAll();
+            List<XmlPayload> payloads = s.outbound.drainAll();
             payloads.add(error.clientView());
-            out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.empty()));
-            terminal(Condition.REMOTE_STREAM_ERROR, payloads, EndCause.UPSTREAM);
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            streamEnded(s, Condition.REMOTE_STREAM_ERROR, payloads);
         } else if (event instanceof StreamEvent.Closed) {
-            out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.empty()));
-            terminal(Condition.REMOTE_CONNECTION_FAILED, outbound.drainAll(), EndCause.UPSTREAM);
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            streamEnded(s, Condition.REMOTE_CONNECTION_FAILED, s.outbound.drainAll());
         } else if (event instanceof StreamEvent.Malformed malformed) {
-            // U-14: tell the server why, then fail the session.
-            out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
-            terminal(Condition.REMOTE_CONNECTION_FAILED, outbound.drainAll(), EndCause.UPSTREAM);
+            // U-14: tell the server why, then fail the stream.
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
+            streamEnded(s, Condition.REMOTE_CONNECTION_FAILED, s.outbound.drainAll());
         } else if (event instanceof StreamEvent.Lost) {
-            terminal(Condition.REMOTE_CONNECTION_FAILED, outbound.drainAll(), EndCause.UPSTREAM);   // U-10
+            streamEnded(s, Condition.REMOTE_CONNECTION_FAILED, s.outbound.drainAll());   // U-10
         } else {
             throw new AssertionError(event);
         }
@@ -315,7 +337,7 @@ public final class BoshSession {
         if (phase == Phase.ACTIVE || phase == Phase.TERMINAL_PENDING) {
             if (phase == Phase.ACTIVE) {
                 bounceUndelivered();
-                out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.empty()));
+                closeUpstreams();
             }
             for (Held h : held) {
                 respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
@@ -341,6 +363,10 @@ public final class BoshSession {
             fail(exchange, Condition.ITEM_NOT_FOUND);                 // §15.4, B-15.4-2: nothing forwarded
             return;
         }
+        List<SessionStream> targets = addressed(body, exchange);
+        if (targets == null) {
+            return;
+        }
         currentInactivity = params.inactivity();                      // §10: the next request ends a pause (B-10-5)
         if (body.pause().isPresent() && policy.pauseSupported()) {
             Duration pause = Duration.ofSeconds(body.pause().getAsInt());
@@ -351,14 +377,18 @@ public final class BoshSession {
                 }
             } else {
                 // §10, B-10-4: answer every held request now; this one carries no payloads.
-                forwardUpstream(body.payloads());
+                forwardUpstream(targets, body.payloads());
                 currentInactivity = pause;
                 held.addLast(new Held(body.rid(), exchange, now, true));
                 return;
             }
         }
         if (body.isTerminate()) {
-            terminateByClient(body, exchange);
+            if (policy.multiStreams() && body.stream().isPresent() && !(targets.size() == 1 && streams.size() == 1)) {
+                closeStreamByClient(body, targets, exchange, now);    // §16 #multi-close
+            } else {
+                terminateByClient(body, targets, exchange);
+            }
             return;
         }
         if (params.pollingSession() && body.isEmpty() && lastNewRequestEmpty
@@ -370,18 +400,13 @@ public final class BoshSession {
         lastArrivalAt = now;
         lastNewRequestEmpty = body.isEmpty();
         if (body.restart()) {
-            // XEP-0206 §5 (X-5-2, X-5-4, X-5-5, X-5-6): a new stream header on the same connection;
-            // payloads in the restart request are ignored.
-            awaitingRestart = false;
-            out.add(new Effect.RestartUpstream(StreamHeader.initiating(
-                    body.to().filter(t -> !t.isBlank()).orElse(params.domain()),
-                    body.from().or(params::from), body.lang().or(params::lang), params.xmppVersion())));
-            if (!upstreamBacklog.isEmpty()) {
-                out.add(new Effect.SendUpstream(upstreamBacklog));
-                upstreamBacklog.clear();
-            }
+            restart(body, targets);
         } else if (!body.isEmpty()) {
-            forwardUpstream(body.payloads());
+            forwardUpstream(targets, body.payloads());
+        }
+        if (addsStream(body)) {
+            addStream(body, exchange, now);                           // answered at once
+            return;
         }
         Held h = new Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false);
         if (reportRid > 0) {
@@ -461,15 +486,88 @@ public final class BoshSession {
         return responses.get(rid - 1).map(s -> s.body().payloads().isEmpty()).orElse(false);
     }
 
-    /** XEP-0124 §13: payloads go upstream first (B-13-1), then the stream closes; B-13-2 answers. */
-    private void terminateByClient(ClientBody body, ExchangeId exchange) {
-        forwardUpstream(body.payloads());
-        if (!upstreamBacklog.isEmpty()) {
-            out.add(new Effect.SendUpstream(upstreamBacklog));
-            upstreamBacklog.clear();
+    /**
+     * XEP-0206 §5 (X-5-2, X-5-4, X-5-5, X-5-6): a new stream header on the same connection; payloads in
+     * the restart request are ignored. Without {@code stream} in a session of several streams, the
+     * restart is for those waiting for one after SASL success, or for every stream if none is.
+     */
+    private void restart(ClientBody body, List<SessionStream> targets) {
+        List<SessionStream> restarting = targets;
+        if (targets.size() > 1) {
+            List<SessionStream> awaiting = targets.stream().filter(t -> t.awaitingRestart).toList();
+            restarting = awaiting.isEmpty() ? targets : awaiting;
+        }
+        for (SessionStream s : restarting) {
+            s.awaitingRestart = false;
+            out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang())));
+            flushBacklog(s);
+        }
+    }
+
+    /**
+     * XEP-0124 §16 #multi-transmit: the streams a request's payloads, restart or terminate are for. The
+     * named stream; every open stream when none is named (broadcast) or multi-streams is off (B-16-1);
+     * none for a stream closed lately, or when an empty request names an unknown one ("the receiving
+     * entity SHOULD ignore the attribute"). Any other unknown name ends the session with item-not-found,
+     * and null comes back.
+     */
+    private List<SessionStream> addressed(ClientBody body, ExchangeId exchange) {
+        if (!policy.multiStreams() || body.stream().isEmpty()) {
+            return List.copyOf(streams.all());
+        }
+        String name = body.stream().get();
+        SessionStream s = streams.get(name);
+        if (s != null) {
+            return List.of(s);
+        }
+        if (streams.closedLately(name) || (body.isEmpty() && !body.isTerminate() && !body.restart())) {
+            return List.of();
+        }
+        fail(exchange, Condition.ITEM_NOT_FOUND);
+        return null;
+    }
+
+    /** XEP-0124 §16 #multi-add: {@code to} without {@code stream} on a later request asks for another stream. */
+    private boolean addsStream(ClientBody body) {
+        return policy.multiStreams() && body.stream().isEmpty() && !body.restart()
+                && body.to().filter(t -> !t.isBlank()).isPresent();
+    }
+
+    /**
+     * XEP-0124 §16 #multi-add: opens a stream to the requested domain under the creation rules (served
+     * domains, route allow-list) and answers at once with its name, like
+     * {@code <body stream='s2' xmpp:version='1.0'/>} (X-4-5). The server's {@code from} and
+     * {@code authid} come with the stream's features, in a response that names the stream. A refused
+     * stream (domain, route, or {@code maxStreams} already open) is answered with a terminate body
+     * naming it, and the session goes on (§16 #multi-error).
+     */
+    private void addStream(ClientBody body, ExchangeId exchange, long now) {
+        String name = streams.newName();
+        Negotiation.Result routing = Negotiation.route(body, policy, params.contentType());
+        ServerBody answer;
+        if (streams.size() >= policy.maxStreams()) {
+            answer = ServerBody.terminate(Condition.POLICY_VIOLATION);
+        } else if (routing instanceof Negotiation.Routed routed) {
+            SessionStream s = openStream(name, routed.domain(), body.from(), body.lang().or(params::lang),
+                    body.xmppVersion().orElse(params.xmppVersion()), routed.target());
+            answer = ServerBody.empty().with(BodyAttribute.XMPP_VERSION, s.xmppVersion);
+        } else {
+            answer = ServerBody.terminate(((Negotiation.Refused) routing).condition());
+        }
+        if (answer.isTerminal()) {
+            streams.remember(name);
+        }
+        answerNow(body.rid(), exchange, answer.with(BodyAttribute.STREAM, name), now);
+    }
+
+    /** XEP-0124 §13: payloads go upstream first (B-13-1), then every stream closes; B-13-2 answers. */
+    private void terminateByClient(ClientBody body, List<SessionStream> targets, ExchangeId exchange) {
+        forwardUpstream(targets, body.payloads());
+        for (SessionStream s : streams.all()) {
+            flushBacklog(s);
         }
         bounceUndelivered();
-        out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.empty()));
+        closeUpstreams();
         boolean first = true;
         for (Held h : held) {
             if (h.exchange != null) {
@@ -487,6 +585,23 @@ public final class BoshSession {
         out.add(new Effect.Ended(EndCause.CLIENT_TERMINATE, Optional.empty()));
     }
 
+    /**
+     * XEP-0124 §16 #multi-close: the client closes one stream of several. Its payloads go to it first,
+     * the server's stanzas it will no longer read bounce (X-7-1), and the request is answered at once
+     * with {@code <body type='terminate' stream='name'/>}. A stream closed lately is acknowledged the same way.
+     */
+    private void closeStreamByClient(ClientBody body, List<SessionStream> targets, ExchangeId exchange, long now) {
+        for (SessionStream s : targets) {
+            forwardUpstream(s, body.payloads());
+            flushBacklog(s);
+            bounce(s);
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            streams.close(s);
+            streams.withdraw(s);
+        }
+        answerNow(body.rid(), exchange, ServerBody.terminate().with(BodyAttribute.STREAM, body.stream().orElseThrow()), now);
+    }
+
     // ---------------------------------------------------------------- responses
 
     /** Answers held requests, oldest first, while one must go (XEP-0124 §8, §10). */
@@ -494,7 +609,7 @@ public final class BoshSession {
         boolean urgent = held.stream().anyMatch(Held::urgent);
         while (!held.isEmpty()) {
             Held oldest = held.peekFirst();
-            boolean go = urgent || held.size() > params.hold() || !outbound.isEmpty() || now >= oldest.deadline;
+            boolean go = urgent || held.size() > params.hold() || streams.hasOutput() || now >= oldest.deadline;
             if (!go) {
                 break;
             }
@@ -506,15 +621,32 @@ public final class BoshSession {
         }
     }
 
+    /**
+     * One held request's answer: the next batch of the stream whose turn it is, or the notice that it
+     * ended; never payloads of two streams (XEP-0124 §16 #multi-transmit).
+     */
     private void answer(Held h, long now) {
-        List<XmlPayload> payloads = h.pause ? List.of()
-                : outbound.takeBatch(policy.maxBodyPayloads(), policy.maxResponseBytes());
-        ServerBody body = withAck(ServerBody.empty().withPayloads(payloads), h.rid);
+        SessionStream source = h.pause ? null : streams.nextTurn();
+        ServerBody body = ServerBody.empty();
+        if (source != null && !source.outbound.isEmpty()) {
+            body = body.withPayloads(source.outbound.takeBatch(policy.maxBodyPayloads(), policy.maxResponseBytes()));
+        } else if (source != null) {
+            body = source.endNotice;
+            source.endNotice = null;
+        }
+        if (source != null) {
+            streams.requeue(source);
+        }
+        body = withAck(body, h.rid);
         if (h.rid == creationRid) {
             body = withCreationAttributes(body);
         }
+        List<XmlPayload> payloads = body.payloads();
         if (!payloads.isEmpty() && payloads.get(0).is(Namespaces.STREAMS, "features")) {
-            body = withStreamAttributes(body);                        // X-4-1, X-4-3
+            body = withStreamAttributes(body, source);                // X-4-1, X-4-3
+        }
+        if (!payloads.isEmpty()) {
+            body = withStreamName(body, source);
         }
         if (h.reportRid > 0) {
             body = body.with(BodyAttribute.REPORT, Long.toString(h.reportRid))
@@ -527,6 +659,23 @@ public final class BoshSession {
         if (h.exchange != null) {
             respond(h.exchange, body);
         }
+    }
+
+    /** A request answered as soon as it is processed (adding or closing a stream), kept for retransmission. */
+    private void answerNow(long rid, ExchangeId exchange, ServerBody body, long now) {
+        ServerBody answer = withAck(body, rid);
+        responses.put(rid, answer, now);
+        lastResponseAt = now;
+        respond(exchange, answer);
+    }
+
+    /**
+     * XEP-0124 §16 #multi-transmit: once a second stream was opened, every non-empty response names the
+     * stream its payloads belong to. Before that there is one stream and nothing to name: a client takes
+     * payloads without a name as the first stream's.
+     */
+    private ServerBody withStreamName(ServerBody body, SessionStream source) {
+        return streams.severalOpened() ? body.with(BodyAttribute.STREAM, source.name) : body;
     }
 
     /** §9.1: {@code ack} on every response, except where it would equal the rid answered (B-7.2-10). */
@@ -555,6 +704,9 @@ public final class BoshSession {
             a.put(BodyAttribute.ACCEPT, policy.accept());
         }
         a.put(BodyAttribute.XMPP_RESTARTLOGIC, "true");
+        if (policy.multiStreams()) {
+            a.put(BodyAttribute.STREAM, streams.first().name);        // §16 #multi-discover (B-16-2)
+        }
         ServerBody result = body;
         for (Map.Entry<BodyAttribute, String> e : a.entrySet()) {
             result = result.with(e.getKey(), e.getValue());
@@ -562,11 +714,11 @@ public final class BoshSession {
         return result;
     }
 
-    private ServerBody withStreamAttributes(ServerBody body) {
+    private ServerBody withStreamAttributes(ServerBody body, SessionStream s) {
         ServerBody result = body.with(BodyAttribute.XMPP_VERSION,
-                serverHeader.flatMap(StreamHeader::version).orElse(params.xmppVersion()));
-        if (serverHeader.isPresent()) {
-            StreamHeader h = serverHeader.get();
+                s.serverHeader.flatMap(StreamHeader::version).orElse(s.xmppVersion));
+        if (s.serverHeader.isPresent()) {
+            StreamHeader h = s.serverHeader.get();
             if (h.id().isPresent()) {
                 result = result.with(BodyAttribute.AUTHID, h.id().get());
             }
@@ -612,17 +764,36 @@ public final class BoshSession {
         held.clear();
         ahead.clear();
         bounceUndelivered();
-        out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.empty()));
+        closeUpstreams();
         phase = Phase.ENDED;
         out.add(new Effect.Ended(EndCause.BINDING_ERROR, Optional.of(condition)));
     }
 
     /**
-     * The upstream side ended the session: the terminal body, with the undelivered payloads, goes on
-     * the oldest open request, or on the next one to arrive (until inactivity expires).
+     * The server ended stream {@code s} (XEP-0124 §16 #multi-error). While other streams stay open only
+     * {@code s} closes: the browser gets {@code <body type='terminate' condition='...' stream='name'>}
+     * with the stream's undelivered payloads, in the stream's turn like any data, and the session goes
+     * on. The last open stream takes the session with it.
      */
-    private void terminal(Condition condition, List<XmlPayload> payloads, EndCause cause) {
+    private void streamEnded(SessionStream s, Condition condition, List<XmlPayload> payloads) {
+        if (streams.size() == 1) {
+            terminal(condition, payloads, s, EndCause.UPSTREAM);
+        } else {
+            streams.ended(s, ServerBody.terminate(condition).withPayloads(payloads).with(BodyAttribute.STREAM, s.name));
+        }
+    }
+
+    /**
+     * The upstream side ended the session: the terminal body, with the undelivered payloads of
+     * {@code source}, goes on the oldest open request, or on the next one to arrive (until inactivity
+     * expires). Its payloads are named with their stream as on any response (§16 #multi-transmit).
+     */
+    private void terminal(Condition condition, List<XmlPayload> payloads, SessionStream source, EndCause cause) {
+        dropNotices();
         ServerBody body = ServerBody.terminate(condition).withPayloads(payloads);
+        if (!payloads.isEmpty()) {
+            body = withStreamName(body, source);
+        }
         Held carrier = null;
         for (Held h : held) {
             if (h.exchange != null) {
@@ -664,38 +835,78 @@ public final class BoshSession {
             respond(a.exchange(), ServerBody.terminate(Condition.ITEM_NOT_FOUND));
         }
         ahead.clear();
-        out.add(new Effect.CloseUpstream(CloseMode.GRACEFUL, Optional.empty()));
+        closeUpstreams();
         phase = Phase.ENDED;
         out.add(new Effect.Ended(EndCause.INACTIVITY, Optional.empty()));
     }
 
-    /** XEP-0206 §7 (X-7-1): stanzas the browser will never get go back to their senders. */
+    /** XEP-0206 §7 (X-7-1): stanzas the browser will never get go back to their senders, stream by stream. */
     private void bounceUndelivered() {
-        List<XmlPayload> undelivered = outbound.drainAll();
-        if (undelivered.isEmpty()) {
-            return;
+        for (SessionStream s : streams.all()) {
+            bounce(s);
         }
+    }
+
+    private void bounce(SessionStream s) {
         List<XmlPayload> bounces = new ArrayList<>();
-        for (XmlPayload p : undelivered) {
+        for (XmlPayload p : s.outbound.drainAll()) {
             if (p.isStanza()) {
                 StreamWriter.bounce(p).ifPresent(bounces::add);
             }
         }
         if (!bounces.isEmpty()) {
-            out.add(new Effect.SendUpstream(bounces));
+            out.add(new Effect.SendUpstream(s.name, bounces));
+        }
+    }
+
+    /** The session ends: every open stream closes (U-13). */
+    private void closeUpstreams() {
+        for (SessionStream s : streams.all()) {
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+        }
+        dropNotices();
+    }
+
+    /** Stanzas of streams the server ended whose notice never reached the browser; no upstream is left to bounce them. */
+    private void dropNotices() {
+        for (ServerBody notice : streams.dropNotices()) {
+            List<XmlPayload> stanzas = notice.payloads().stream().filter(XmlPayload::isStanza).toList();
+            if (!stanzas.isEmpty()) {
+                out.add(new Effect.Undeliverable(stanzas, "session ended before a stream's end was delivered"));
+            }
         }
     }
 
     // ---------------------------------------------------------------- plumbing
 
-    private void forwardUpstream(List<XmlPayload> payloads) {
+    private SessionStream openStream(String name, String domain, Optional<String> from, Optional<String> lang,
+                                     String xmppVersion, UpstreamTarget target) {
+        SessionStream s = streams.open(name, domain, from, lang, xmppVersion);
+        out.add(new Effect.OpenUpstream(name, target, StreamHeader.initiating(domain, from, lang, xmppVersion)));
+        return s;
+    }
+
+    private void forwardUpstream(List<SessionStream> targets, List<XmlPayload> payloads) {
+        for (SessionStream s : targets) {
+            forwardUpstream(s, payloads);
+        }
+    }
+
+    private void forwardUpstream(SessionStream s, List<XmlPayload> payloads) {
         if (payloads.isEmpty()) {
             return;
         }
-        if (awaitingRestart) {
-            upstreamBacklog.addAll(payloads);
+        if (s.awaitingRestart) {
+            s.upstreamBacklog.addAll(payloads);
         } else {
-            out.add(new Effect.SendUpstream(payloads));
+            out.add(new Effect.SendUpstream(s.name, payloads));
+        }
+    }
+
+    private void flushBacklog(SessionStream s) {
+        if (!s.upstreamBacklog.isEmpty()) {
+            out.add(new Effect.SendUpstream(s.name, s.upstreamBacklog));
+            s.upstreamBacklog.clear();
         }
     }
 
@@ -730,6 +941,6 @@ public final class BoshSession {
     @Override
     public String toString() {
         return "BoshSession[" + phase + ", held=" + held.size() + ", ahead=" + ahead.size()
-                + ", outbound=" + outbound.bytes() + "B]";
+                + ", streams=" + streams.size() + ", outbound=" + streams.bufferedBytes() + "B]";
     }
 }

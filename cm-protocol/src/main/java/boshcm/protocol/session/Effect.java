@@ -7,7 +7,13 @@ import boshcm.protocol.xmpp.StreamHeader;
 import java.util.List;
 import java.util.Optional;
 
-/** Something the session asks its driver to do. The driver carries effects out in order. */
+/**
+ * Something the session asks its driver to do. The driver carries effects out in order.
+ *
+ * <p>Effects that address the XMPP server name the session's stream they are for (XEP-0124 §16
+ * #multi): an opaque name the session chose, one upstream connection per name. A session with one
+ * stream uses one name throughout, whether or not multi-streams is on.
+ */
 public sealed interface Effect {
 
     /**
@@ -18,25 +24,28 @@ public sealed interface Effect {
      */
     record Respond(ExchangeId exchange, ServerBody body, int httpStatus, String contentType) implements Effect {}
 
-    /** Write these payloads, in order, on the upstream stream. */
-    record SendUpstream(List<XmlPayload> payloads) implements Effect {
+    /** Write these payloads, in order, on the upstream connection of {@code stream}. */
+    record SendUpstream(String stream, List<XmlPayload> payloads) implements Effect {
         public SendUpstream {
             payloads = List.copyOf(payloads);
         }
     }
 
-    /** Connect to the server and open a c2s stream with this header (TLS as configured). */
-    record OpenUpstream(UpstreamTarget target, StreamHeader header) implements Effect {}
+    /**
+     * Connect to the server and open a c2s stream with this header (TLS as configured); its events come
+     * back through {@code BoshSession.onUpstream(stream, ...)}.
+     */
+    record OpenUpstream(String stream, UpstreamTarget target, StreamHeader header) implements Effect {}
 
-    /** XEP-0206 §5: send a new stream header on the same connection and reset the parser. */
-    record RestartUpstream(StreamHeader header) implements Effect {}
+    /** XEP-0206 §5: send a new stream header on the same connection of {@code stream} and reset the parser. */
+    record RestartUpstream(String stream, StreamHeader header) implements Effect {}
 
     /**
-     * End the upstream stream.
+     * End the upstream stream {@code stream}; its later events are ignored.
      *
      * @param streamError a stream error condition to send first (RFC 6120 §4.9), e.g. {@code restricted-xml}
      */
-    record CloseUpstream(CloseMode mode, Optional<String> streamError) implements Effect {}
+    record CloseUpstream(String stream, CloseMode mode, Optional<String> streamError) implements Effect {}
 
     /** Call {@code onTimer} at (or soon after) this {@code System.nanoTime()} value; replaces any earlier one. */
     record WakeAt(long nanos) implements Effect {}

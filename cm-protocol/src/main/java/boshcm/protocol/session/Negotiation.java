@@ -20,6 +20,9 @@ final class Negotiation {
 
     record Refused(Condition condition, String reason, String contentType) implements Result {}
 
+    /** Where a {@code to} (and {@code route}) leads: the domain, lower-cased, and the connection target. */
+    record Routed(String domain, UpstreamTarget target) implements Result {}
+
     private Negotiation() {}
 
     static Result negotiate(ClientBody c, SessionPolicy policy) {
@@ -28,23 +31,11 @@ final class Negotiation {
             // S-12: the client picks the response Content-Type; only allow-listed ones.
             return new Refused(Condition.BAD_REQUEST, "content type not allowed", DEFAULT_CONTENT_TYPE);
         }
-        String domain = c.to().map(String::strip).orElse("");
-        if (domain.isEmpty()) {
-            return new Refused(Condition.IMPROPER_ADDRESSING, "no 'to'", contentType);
+        Result routing = route(c, policy, contentType);
+        if (!(routing instanceof Routed routed)) {
+            return routing;
         }
-        domain = domain.toLowerCase(Locale.ROOT);
-        if (!policy.servedDomains().isEmpty() && !policy.servedDomains().contains(domain)) {
-            return new Refused(Condition.HOST_UNKNOWN, "domain not served", contentType);
-        }
-        UpstreamTarget target = UpstreamTarget.domain(domain);
-        if (c.route().isPresent() && !policy.routeAllowList().isEmpty()) {
-            Optional<UpstreamTarget> routed = route(domain, c.route().get(), policy);
-            if (routed.isEmpty()) {
-                // S-6: never an open relay. Anything not allow-listed is unknown to us.
-                return new Refused(Condition.HOST_UNKNOWN, "route not allowed", contentType);
-            }
-            target = routed.get();
-        }
+        String domain = routed.domain();
         // B-7.1-4: a missing wait gets the cap; hold defaults to 1; both clamped to the caps.
         long waitSeconds = Math.min(c.waitSeconds().orElse((int) policy.maxWait().toSeconds()), policy.maxWait().toSeconds());
         int hold = Math.min(c.hold().orElse(1), policy.maxHold());
@@ -59,11 +50,37 @@ final class Negotiation {
                 domain, c.lang(), c.from(),
                 // X-3-1: absent xmpp:version means 1.0, the schema default.
                 c.xmppVersion().orElse("1.0"));
-        return new Accepted(params, target);
+        return new Accepted(params, routed.target());
+    }
+
+    /**
+     * The upstream a request's {@code to} and {@code route} name, under the served-domain and route
+     * allow-list rules (B-7.1-5, B-7.1-6, S-6): for session creation, and for adding a stream (XEP-0124
+     * §16 #multi-add). Returns {@link Routed} or {@link Refused}.
+     */
+    static Result route(ClientBody c, SessionPolicy policy, String contentType) {
+        String domain = c.to().map(String::strip).orElse("");
+        if (domain.isEmpty()) {
+            return new Refused(Condition.IMPROPER_ADDRESSING, "no 'to'", contentType);
+        }
+        domain = domain.toLowerCase(Locale.ROOT);
+        if (!policy.servedDomains().isEmpty() && !policy.servedDomains().contains(domain)) {
+            return new Refused(Condition.HOST_UNKNOWN, "domain not served", contentType);
+        }
+        UpstreamTarget target = UpstreamTarget.domain(domain);
+        if (c.route().isPresent() && !policy.routeAllowList().isEmpty()) {
+            Optional<UpstreamTarget> routed = allowListed(domain, c.route().get(), policy);
+            if (routed.isEmpty()) {
+                // S-6: never an open relay. Anything not allow-listed is unknown to us.
+                return new Refused(Condition.HOST_UNKNOWN, "route not allowed", contentType);
+            }
+            target = routed.get();
+        }
+        return new Routed(domain, target);
     }
 
     /** XEP-0124 §7.1: {@code route} is {@code proto:host:port}, never parsed as a URI (B-7.1-6). */
-    private static Optional<UpstreamTarget> route(String domain, String route, SessionPolicy policy) {
+    private static Optional<UpstreamTarget> allowListed(String domain, String route, SessionPolicy policy) {
         int first = route.indexOf(':');
         int last = route.lastIndexOf(':');
         if (first < 0 || last == first) {

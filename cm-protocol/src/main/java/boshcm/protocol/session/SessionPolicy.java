@@ -29,6 +29,10 @@ import java.util.Set;
  * @param maxBufferedBytes    bytes from upstream held for the browser before the session is cut (U-15, S-10)
  * @param maxBodyPayloads     payload elements put in one response
  * @param maxResponseBytes    payload bytes put in one response (a single larger element still goes alone)
+ * @param multiStreams        support XEP-0124 §16 multiple streams: advertise {@code stream} at creation and
+ *                            let a later request with {@code to} add a stream; off means a single stream and no
+ *                            {@code stream} attribute anywhere (B-16-1)
+ * @param maxStreams          streams open at once in one session when {@code multiStreams} is on
  */
 public record SessionPolicy(
         BoshVersion maxVersion,
@@ -50,7 +54,9 @@ public record SessionPolicy(
         Duration repeatWindow,
         long maxBufferedBytes,
         int maxBodyPayloads,
-        int maxResponseBytes) {
+        int maxResponseBytes,
+        boolean multiStreams,
+        int maxStreams) {
 
     public SessionPolicy {
         servedDomains = Set.copyOf(servedDomains);
@@ -64,6 +70,9 @@ public record SessionPolicy(
             throw new IllegalArgumentException("timing: wait=" + maxWait + " inactivity=" + inactivity
                     + " pollingInactivity=" + pollingInactivity + " polling=" + polling);
         }
+        if (maxStreams < 1) {
+            throw new IllegalArgumentException("maxStreams " + maxStreams);
+        }
     }
 
     public static final List<String> DEFAULT_CONTENT_TYPES = List.of(
@@ -72,15 +81,23 @@ public record SessionPolicy(
             "text/plain; charset=utf-8", "text/plain;charset=utf-8", "text/plain",
             "text/html; charset=utf-8", "text/html;charset=utf-8");
 
-    /** Production defaults: wait ≤ 60 s, hold ≤ 2, inactivity 60 s, polling 2 s, maxpause 120 s. */
+    /** Production defaults: wait ≤ 60 s, hold ≤ 2, inactivity 60 s, polling 2 s, maxpause 120 s, 8 streams. */
     public static SessionPolicy defaults() {
         return new SessionPolicy(BoshVersion.V1_11, Duration.ofSeconds(60), 2, Duration.ofSeconds(60),
                 Duration.ofSeconds(90), Duration.ofSeconds(2), Duration.ofSeconds(120), true, false,
                 Set.of(), Set.of(), DEFAULT_CONTENT_TYPES, "gzip", true, 32, 20, Duration.ofSeconds(10),
-                1 << 20, 200, 64 * 1024);
+                1 << 20, 200, 64 * 1024, true, 8);
     }
 
     public boolean pauseSupported() {
         return !maxPause.isZero();
+    }
+
+    /** The same policy with XEP-0124 §16 switched on or off, and its cap. */
+    public SessionPolicy withStreams(boolean multiStreams, int maxStreams) {
+        return new SessionPolicy(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
+                rejectLongPause, strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks,
+                responseCacheSize, maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes,
+                multiStreams, maxStreams);
     }
 }

@@ -31,6 +31,8 @@ final class Req {
     private OptionalInt wait = OptionalInt.empty();
     private OptionalInt hold = OptionalInt.empty();
     private Optional<String> content = Optional.empty();
+    private Optional<String> stream = Optional.empty();
+    private Optional<String> xmppVersion = Optional.empty();
     private final List<XmlPayload> payloads = new ArrayList<>();
 
     /** The reference creation request of the conformance checklist (RC): to=example.com, ver 1.11, wait 5, hold 1. */
@@ -68,10 +70,12 @@ final class Req {
     Req hold(Integer v) { hold = v == null ? OptionalInt.empty() : OptionalInt.of(v); return this; }
     Req content(String v) { content = Optional.of(v); return this; }
     Req payload(XmlPayload p) { payloads.add(p); return this; }
+    Req stream(String v) { stream = Optional.of(v); return this; }
+    Req xmppVersion(String v) { xmppVersion = Optional.of(v); return this; }
 
     ClientBody build() {
-        return new ClientBody(rid, sid, type, ack, pause, restart, key, newKey, Optional.empty(), to, from, route,
-                lang, ver, wait, hold, content, Optional.empty(), payloads);
+        return new ClientBody(rid, sid, type, ack, pause, restart, key, newKey, stream, to, from, route,
+                lang, ver, wait, hold, content, xmppVersion, payloads);
     }
 
     /** {@code M(id)} of the checklist, in upstream form. */

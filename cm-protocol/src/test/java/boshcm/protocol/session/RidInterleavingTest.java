@@ -74,7 +74,7 @@ class RidInterleavingTest {
             this.f = new SessionFixture(new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(),
                     Duration.ofSeconds(30), Duration.ofSeconds(60), rc.polling(), rc.maxPause(), true, false, rc.servedDomains(),
                     rc.routeAllowList(), rc.contentTypes(), "gzip", true, 32, 1000, Duration.ofSeconds(10),
-                    1 << 20, 200, 65536));
+                    1 << 20, 200, 65536, true, 8));
         }
 
         void go() {

@@ -26,8 +26,11 @@ final class SessionFixture {
     final List<Effect> effects = new ArrayList<>();
     private int seen;
 
+    private int nextStream;
+
+    /** Stream names are {@code st1}, {@code st2}, ... in the order the session asks for them. */
     SessionFixture(SessionPolicy policy) {
-        session = new BoshSession("S", policy);
+        session = new BoshSession("S", policy, () -> "st" + ++nextStream);
     }
 
     SessionFixture() {
@@ -43,8 +46,8 @@ final class SessionFixture {
         SessionPolicy d = SessionPolicy.defaults();
         return new SessionPolicy(d.maxVersion(), Duration.ofSeconds(60), maxHold, Duration.ofSeconds(3),
                 Duration.ofSeconds(6), Duration.ofSeconds(2), Duration.ofSeconds(10), true, false,
-                java.util.Set.of("example.com"), java.util.Set.of(), d.contentTypes(), "gzip", true, 32, 5,
-                Duration.ofSeconds(10), 1 << 20, 200, 64 * 1024);
+                java.util.Set.of("example.com", "example.org"), java.util.Set.of(), d.contentTypes(), "gzip", true, 32, 5,
+                Duration.ofSeconds(10), 1 << 20, 200, 64 * 1024, true, 8);
     }
 
     ExchangeId create(Req req) {
@@ -68,8 +71,19 @@ final class SessionFixture {
         return x;
     }
 
+    /** An event on the session's first stream. */
     void upstream(StreamEvent event) {
-        apply(session.onUpstream(event, now));
+        upstream(all(Effect.OpenUpstream.class).get(0).stream(), event);
+    }
+
+    void upstream(String stream, StreamEvent event) {
+        apply(session.onUpstream(stream, event, now));
+    }
+
+    void serverSends(String stream, XmlPayload... payloads) {
+        for (XmlPayload p : payloads) {
+            upstream(stream, new StreamEvent.Element(p));
+        }
     }
 
     void serverSends(XmlPayload... payloads) {
@@ -78,11 +92,16 @@ final class SessionFixture {
         }
     }
 
-    /** The server opens the stream and offers PLAIN. */
+    /** The server opens the first stream and offers PLAIN. */
     void serverReady() {
-        upstream(new StreamEvent.Opened(new StreamHeader(Optional.empty(), Optional.of("example.com"),
-                Optional.of("stream-1"), Optional.of("en"), Optional.of("1.0"))));
-        upstream(new StreamEvent.Features(Req.features(), new FeatureSet(false, false, List.of("PLAIN"), false, false, false)));
+        serverReady(all(Effect.OpenUpstream.class).get(0).stream(), "example.com", "stream-1");
+    }
+
+    /** The server {@code domain} opens {@code stream} with this stream id and offers PLAIN. */
+    void serverReady(String stream, String domain, String id) {
+        upstream(stream, new StreamEvent.Opened(new StreamHeader(Optional.empty(), Optional.of(domain),
+                Optional.of(id), Optional.of("en"), Optional.of("1.0"))));
+        upstream(stream, new StreamEvent.Features(Req.features(), new FeatureSet(false, false, List.of("PLAIN"), false, false, false)));
     }
 
     void gone(ExchangeId x) {
@@ -141,6 +160,12 @@ final class SessionFixture {
 
     List<String> sentUpstreamIds() {
         return sentUpstream().stream().map(p -> p.attribute("id").orElse(p.localName())).toList();
+    }
+
+    /** The ids (or names) of what was written on the upstream connection of {@code stream}, in order. */
+    List<String> sentUpstreamIds(String stream) {
+        return all(Effect.SendUpstream.class).stream().filter(e -> e.stream().equals(stream))
+                .flatMap(e -> e.payloads().stream()).map(p -> p.attribute("id").orElse(p.localName())).toList();
     }
 
     Optional<Effect.Ended> ended() {

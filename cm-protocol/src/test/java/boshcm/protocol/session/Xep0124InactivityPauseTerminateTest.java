@@ -99,7 +99,7 @@ class Xep0124InactivityPauseTerminateTest {
         SessionPolicy rc = SessionFixture.rc();
         SessionPolicy strict = new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(),
                 rc.pollingInactivity(), rc.polling(), rc.maxPause(), true, true, rc.servedDomains(), rc.routeAllowList(),
-                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 1 << 20, 200, 65536);
+                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 1 << 20, 200, 65536, true, 8);
         SessionFixture s = new SessionFixture(strict);
         s.create(Req.create(1000));
         s.serverReady();

@@ -50,7 +50,7 @@ class Xep0124SessionCreationTest {
         SessionPolicy withRoutes = new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(),
                 rc.pollingInactivity(), rc.polling(), rc.maxPause(), true, false, rc.servedDomains(),
                 Set.of("xmpp.example.com:5222"), rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10),
-                1 << 20, 200, 65536);
+                1 << 20, 200, 65536, true, 8);
         SessionFixture ok = new SessionFixture(withRoutes);
         ok.create(Req.create(1000).route("xmpp:xmpp.example.com:5222"));
         Effect.OpenUpstream open = ok.all(Effect.OpenUpstream.class).get(0);

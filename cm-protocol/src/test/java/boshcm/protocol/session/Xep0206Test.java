@@ -100,7 +100,7 @@ class Xep0206Test {
         SessionPolicy rc = SessionFixture.rc();
         SessionPolicy small = new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(),
                 rc.pollingInactivity(), rc.polling(), rc.maxPause(), true, false, rc.servedDomains(), rc.routeAllowList(),
-                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 1000, 200, 65536);
+                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 1000, 200, 65536, true, 8);
         SessionFixture g = new SessionFixture(small);
         g.create(Req.create(1000));
         g.serverReady();
