@@ -297,11 +297,14 @@ public final class ConfigLoader {
         long maxBuffered = v.bytes("session.max-buffered-bytes", 1024, Long.MAX_VALUE);
         int maxBodyPayloads = v.integer("session.max-body-payloads", 1, 1_000_000);
         int maxResponseBytes = (int) v.bytes("session.max-response-bytes", 1024, Integer.MAX_VALUE);
+        boolean multiStreams = v.bool("session.multi-streams");
+        int maxStreams = v.integer("session.max-streams", 1, 64);
         try {
             return new SessionPolicy(version, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
                     rejectLongPause, strict, Set.copyOf(domains), Set.copyOf(routes), contentTypes,
                     String.join(",", Arrays.stream(accept.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()),
-                    sendAcks, cacheSize, maxRepeats, repeatWindow, maxBuffered, maxBodyPayloads, maxResponseBytes);
+                    sendAcks, cacheSize, maxRepeats, repeatWindow, maxBuffered, maxBodyPayloads, maxResponseBytes,
+                    multiStreams, maxStreams);
         } catch (IllegalArgumentException e) {
             if (!v.hasProblems()) {
                 v.problem("session", e.getMessage());

@@ -102,6 +102,8 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("session.max-buffered-bytes", Kind.BYTES),
             of("session.max-body-payloads", Kind.INT),
             of("session.max-response-bytes", Kind.BYTES),
+            of("session.multi-streams", Kind.BOOLEAN),
+            of("session.max-streams", Kind.INT),
             of("xml.max-depth", Kind.INT),
             of("xml.max-attributes", Kind.INT),
             of("xml.max-attribute-bytes", Kind.BYTES),

@@ -14,12 +14,12 @@ import boshcm.server.http.TerminateBody;
 import boshcm.server.metrics.SessionMetrics;
 import boshcm.server.upstream.UpstreamConnection;
 import boshcm.server.upstream.UpstreamConnector;
-import boshcm.server.upstream.UpstreamListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,11 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link BoshSession} on one Netty event loop and carries out its effects: answers HTTP
- * exchanges, writes to the upstream connection (which lives on the same loop), and keeps the
+ * exchanges, writes to the upstream connections (which live on the same loop), and keeps the
  * session's single timer. Every method runs on {@link #loop()}; other threads hand work over with
  * {@code loop().execute(...)} and never lock (design.md §2, style R8).
+ *
+ * <p>A session has one upstream connection per stream (XEP-0124 §16): effects name the stream, and
+ * each connection's events go back to the session tagged with its stream's name.
  */
-final class SessionDriver implements UpstreamListener {
+final class SessionDriver {
 
     private static final Logger log = LoggerFactory.getLogger(SessionDriver.class);
 
@@ -49,7 +52,8 @@ final class SessionDriver implements UpstreamListener {
 
     /** Exchanges the session may still answer, by id. Confined to the loop. */
     private final Map<ExchangeId, Exchange> exchanges = new HashMap<>();
-    private UpstreamConnection upstream;
+    /** The upstream connection of each stream, by stream name, in the order they were opened. */
+    private final Map<String, UpstreamConnection> upstreams = new LinkedHashMap<>();
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private boolean ended;
@@ -105,10 +109,10 @@ final class SessionDriver implements UpstreamListener {
         }
     }
 
-    @Override
-    public void onEvent(StreamEvent event) {
+    /** An event of the upstream connection of {@code stream}, on the loop. */
+    void onUpstream(String stream, StreamEvent event) {
         if (!ended) {
-            run(() -> session.onUpstream(event, clock.getAsLong()));
+            run(() -> session.onUpstream(stream, event, clock.getAsLong()));
         }
     }
 
@@ -157,16 +161,21 @@ final class SessionDriver implements UpstreamListener {
             }
         } else if (effect instanceof Effect.SendUpstream s) {
             metrics.sentUpstream(s.payloads().size());
+            UpstreamConnection upstream = upstreams.get(s.stream());
             if (upstream != null) {
                 upstream.send(s.payloads());
             }
         } else if (effect instanceof Effect.OpenUpstream o) {
-            upstream = connector.open(loop, o.target(), o.header(), this);
+            String stream = o.stream();
+            upstreams.put(stream, connector.open(loop, o.target(), o.header(), event -> onUpstream(stream, event)));
         } else if (effect instanceof Effect.RestartUpstream r) {
+            UpstreamConnection upstream = upstreams.get(r.stream());
             if (upstream != null) {
                 upstream.restart(r.header());
             }
         } else if (effect instanceof Effect.CloseUpstream c) {
+            // The session ignores a closed stream's later events; the connection finishes closing on its own.
+            UpstreamConnection upstream = upstreams.remove(c.stream());
             if (upstream != null) {
                 upstream.close(c.mode(), c.streamError());
             }
@@ -234,13 +243,14 @@ final class SessionDriver implements UpstreamListener {
     }
 
     private void crash() {
-        if (upstream != null) {
+        for (UpstreamConnection upstream : upstreams.values()) {
             try {
                 upstream.close(boshcm.protocol.session.CloseMode.GRACEFUL, Optional.empty());
             } catch (RuntimeException ignored) {
                 // already failing; the connection is dropped with the session
             }
         }
+        upstreams.clear();
         end(new Effect.Ended(boshcm.protocol.session.EndCause.UPSTREAM, Optional.of(Condition.INTERNAL_SERVER_ERROR)));
     }
 }

@@ -108,7 +108,7 @@ public final class SessionRegistry implements BoshEndpoint {
         }
         String sid = sids.next();
         SessionDriver[] self = new SessionDriver[1];
-        SessionDriver driver = new SessionDriver(sid, loops.next(), new BoshSession(sid, policy), connector, metrics,
+        SessionDriver driver = new SessionDriver(sid, loops.next(), new BoshSession(sid, policy, sids::streamName), connector, metrics,
                 clock, () -> {
                     sessions.remove(sid, self[0]);
                     release(client);

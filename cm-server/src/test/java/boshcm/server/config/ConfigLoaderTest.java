@@ -160,6 +160,20 @@ class ConfigLoaderTest {
                 .contains(new HostAndPort("::1", 5223));
     }
 
+    /** XEP-0124 §16 (B-16-1, B-16-2): on with 8 streams unless configured otherwise. */
+    @Test
+    void multiStreamsOnByDefaultAndSwitchable() {
+        assertThat(load(Map.of()).session().multiStreams()).isTrue();
+        assertThat(load(Map.of()).session().maxStreams()).isEqualTo(8);
+        SessionPolicy off = load(Map.of("BOSHCM_SESSION_MULTI_STREAMS", "false"), "--session-max-streams", "3").session();
+        assertThat(off.multiStreams()).isFalse();
+        assertThat(off.maxStreams()).isEqualTo(3);
+        assertThat(problems(Map.of(), "--session-max-streams", "0"))
+                .anyMatch(p -> p.startsWith("session.max-streams") && p.contains("between 1 and 64"));
+        assertThat(ConfigLoader.help()).contains("--session-multi-streams[=true|false]\n      env BOSHCM_SESSION_MULTI_STREAMS"
+                + "   key session.multi-streams   default true\n      XEP-0124 section 16 multiple streams");
+    }
+
     @Test
     void plaintextUpstreamOnlyTowardsLoopback() {
         assertThat(load(Map.of(), "--upstream", "127.0.0.2:5222", "--upstream-tls", "disabled").upstream().tls())

@@ -1,0 +1,215 @@
+package boshcm.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import boshcm.protocol.body.BodyType;
+import boshcm.protocol.body.BoshVersion;
+import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.Namespaces;
+import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.session.CloseMode;
+import boshcm.protocol.session.ExchangeId;
+import boshcm.protocol.session.SessionPolicy;
+import boshcm.protocol.session.UpstreamTarget;
+import boshcm.protocol.session.BoshSession;
+import boshcm.protocol.xmpp.FeatureSet;
+import boshcm.protocol.xmpp.StreamEvent;
+import boshcm.protocol.xmpp.StreamHeader;
+import boshcm.server.http.Exchange;
+import boshcm.server.metrics.SessionMetrics;
+import boshcm.server.upstream.UpstreamConnection;
+import boshcm.server.upstream.UpstreamConnector;
+import boshcm.server.upstream.UpstreamListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SessionDriver} in memory: a fake connector records the upstream connections, exchanges
+ * record their responses, time is a counter. XEP-0124 §16: one upstream connection per stream, each
+ * connection's events tagged with its stream's name.
+ */
+class SessionDriverTest {
+
+    private static final Pattern STREAM = Pattern.compile("\\sstream='([^']+)'");
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final FakeConnector connector = new FakeConnector();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final SessionDriver driver = new SessionDriver("n1-test", channel.eventLoop(),
+            new BoshSession("n1-test", SessionPolicy.defaults(), new SidGenerator("n1")::streamName), connector,
+            new SessionMetrics(new SimpleMeterRegistry(), () -> 0), clock::get, () -> ended.set(true));
+    private long nextExchange;
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void b16_2_eachStreamGetsItsOwnConnectionAndItsEventsAreTaggedWithItsName() {
+        FakeExchange creation = exchange();
+        driver.create(body(1000, Optional.empty(), Optional.empty(), Optional.of("example.com"), false), creation);
+        assertThat(connector.opened).hasSize(1);
+        FakeConnection first = connector.opened.get(0);
+        first.ready("example.com");
+        String firstName = streamOf(creation.response());
+        assertThat(firstName).hasSize(22);
+
+        FakeExchange held = exchange();
+        driver.request(body(1001, Optional.empty(), Optional.empty(), Optional.empty(), false), held);
+        FakeExchange add = exchange();
+        driver.request(body(1002, Optional.empty(), Optional.empty(), Optional.of("example.org"), false), add);
+        assertThat(connector.opened).hasSize(2);
+        FakeConnection second = connector.opened.get(1);
+        assertThat(second.target.domain()).isEqualTo("example.org");
+        String secondName = streamOf(add.response());
+        assertThat(secondName).isNotEqualTo(firstName).hasSize(22);
+
+        second.ready("example.org");                                  // the held request carries st2's features
+        assertThat(streamOf(held.response())).isEqualTo(secondName);
+
+        driver.request(body(1003, Optional.of(secondName), Optional.of(message("to-2")), Optional.empty(), false), exchange());
+        assertThat(first.sent).isEmpty();
+        assertThat(second.sent).containsExactly("to-2");
+
+        driver.request(body(1004, Optional.of(secondName), Optional.empty(), Optional.empty(), true), exchange());
+        assertThat(second.closed).isTrue();
+        assertThat(first.closed).isFalse();
+        assertThat(ended).isFalse();
+
+        first.listener.onEvent(new StreamEvent.Lost("reset"));        // the last stream: the session ends
+        assertThat(ended).isTrue();
+    }
+
+    // ---------------------------------------------------------------- fakes
+
+    private FakeExchange exchange() {
+        return new FakeExchange(new ExchangeId(++nextExchange));
+    }
+
+    private static String streamOf(String response) {
+        Matcher m = STREAM.matcher(response);
+        assertThat(m.find()).as("stream attribute in %s", response).isTrue();
+        return m.group(1);
+    }
+
+    private static XmlPayload message(String id) {
+        String xml = "<message to='peer@example.com' id='" + id + "'><body>x</body></message>";
+        return new XmlPayload(Namespaces.JABBER_CLIENT, "message", Map.of("to", "peer@example.com", "id", id),
+                xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ClientBody body(long rid, Optional<String> stream, Optional<XmlPayload> payload,
+                                   Optional<String> to, boolean terminate) {
+        boolean creation = rid == 1000;
+        return new ClientBody(rid, creation ? Optional.empty() : Optional.of("n1-test"),
+                terminate ? BodyType.TERMINATE : BodyType.NONE, OptionalLong.empty(), OptionalInt.empty(), false,
+                Optional.empty(), Optional.empty(), stream, to, Optional.empty(), Optional.empty(), Optional.of("en"),
+                creation ? Optional.of(BoshVersion.V1_11) : Optional.empty(),
+                creation ? OptionalInt.of(30) : OptionalInt.empty(), creation ? OptionalInt.of(1) : OptionalInt.empty(),
+                Optional.empty(), Optional.empty(), payload.map(List::of).orElse(List.of()));
+    }
+
+    private static final class FakeExchange implements Exchange {
+        private final ExchangeId id;
+        private final List<String> responses = new ArrayList<>();
+
+        FakeExchange(ExchangeId id) {
+            this.id = id;
+        }
+
+        String response() {
+            assertThat(responses).as("responses to %s", id).hasSize(1);
+            return responses.get(0);
+        }
+
+        @Override
+        public ExchangeId id() {
+            return id;
+        }
+
+        @Override
+        public boolean respond(int status, String contentType, byte[] body) {
+            responses.add(new String(body, StandardCharsets.UTF_8));
+            return true;
+        }
+
+        @Override
+        public void onGone(Runnable callback) {}
+
+        @Override
+        public boolean secure() {
+            return true;
+        }
+
+        @Override
+        public String clientAddress() {
+            return "127.0.0.1";
+        }
+    }
+
+    private static final class FakeConnector implements UpstreamConnector {
+        final List<FakeConnection> opened = new ArrayList<>();
+
+        @Override
+        public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener) {
+            FakeConnection c = new FakeConnection(target, listener);
+            opened.add(c);
+            return c;
+        }
+    }
+
+    private static final class FakeConnection implements UpstreamConnection {
+        final UpstreamTarget target;
+        final UpstreamListener listener;
+        final List<String> sent = new ArrayList<>();
+        boolean closed;
+
+        FakeConnection(UpstreamTarget target, UpstreamListener listener) {
+            this.target = target;
+            this.listener = listener;
+        }
+
+        /** The server opens the stream and offers its features. */
+        void ready(String domain) {
+            listener.onEvent(new StreamEvent.Opened(new StreamHeader(Optional.empty(), Optional.of(domain),
+                    Optional.of("id-" + domain), Optional.empty(), Optional.of("1.0"))));
+            XmlPayload features = new XmlPayload(Namespaces.STREAMS, "features", Map.of(),
+                    "<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>".getBytes(StandardCharsets.UTF_8));
+            listener.onEvent(new StreamEvent.Features(features, new FeatureSet(false, false, List.of(), false, false, false)));
+        }
+
+        @Override
+        public void send(List<XmlPayload> payloads) {
+            payloads.forEach(p -> sent.add(p.attribute("id").orElse(p.localName())));
+        }
+
+        @Override
+        public void restart(StreamHeader header) {}
+
+        @Override
+        public void close(CloseMode mode, Optional<String> streamError) {
+            closed = true;
+        }
+
+        @Override
+        public boolean encrypted() {
+            return true;
+        }
+    }
+}
