@@ -364,8 +364,8 @@ public final class BoshSession {
             return;
         }
         List<SessionStream> targets = addressed(body, exchange);
-        if (targets == null) {
-            return;
+        if (phase != Phase.ACTIVE) {
+            return;                                                   // an unknown stream ended the session
         }
         currentInactivity = params.inactivity();                      // §10: the next request ends a pause (B-10-5)
         if (body.pause().isPresent() && policy.pauseSupported()) {
@@ -508,8 +508,8 @@ public final class BoshSession {
      * XEP-0124 §16 #multi-transmit: the streams a request's payloads, restart or terminate are for. The
      * named stream; every open stream when none is named (broadcast) or multi-streams is off (B-16-1);
      * none for a stream closed lately, or when an empty request names an unknown one ("the receiving
-     * entity SHOULD ignore the attribute"). Any other unknown name ends the session with item-not-found,
-     * and null comes back.
+     * entity SHOULD ignore the attribute"). Any other unknown name ends the session with item-not-found
+     * and leaves no stream.
      */
     private List<SessionStream> addressed(ClientBody body, ExchangeId exchange) {
         if (!policy.multiStreams() || body.stream().isEmpty()) {
@@ -524,7 +524,7 @@ public final class BoshSession {
             return List.of();
         }
         fail(exchange, Condition.ITEM_NOT_FOUND);
-        return null;
+        return List.of();
     }
 
     /** XEP-0124 §16 #multi-add: {@code to} without {@code stream} on a later request asks for another stream. */
@@ -729,14 +729,17 @@ public final class BoshSession {
         return result;
     }
 
-    /** Sends a body on an exchange, with the legacy HTTP status where XEP-0124 §17.1 calls for it. */
+    /**
+     * Sends a body on an exchange, with the legacy HTTP status where XEP-0124 §17.1 calls for it: never
+     * for a terminate body naming a stream, which ends only that stream (§16 #multi-error).
+     */
     private void respond(ExchangeId exchange, ServerBody body) {
         if (exchange == null) {
             return;
         }
         int status = 200;
         if (params != null && params.legacy() && body.condition().isPresent()
-                && body.condition().get().legacyHttpStatus() != 0) {
+                && body.condition().get().legacyHttpStatus() != 0 && body.attribute(BodyAttribute.STREAM).isEmpty()) {
             status = body.condition().get().legacyHttpStatus();
         }
         String contentType = params != null ? params.contentType() : Negotiation.DEFAULT_CONTENT_TYPE;

@@ -143,6 +143,11 @@ class Xep0124MultiStreamsTest {
         assertThat(third.attribute(STREAM)).contains("st3");
         assertThat(g.all(Effect.OpenUpstream.class)).hasSize(2);
         assertThat(g.ended()).isEmpty();
+
+        SessionFixture legacy = new SessionFixture(SessionFixture.rc().withStreams(true, 1));
+        legacy.create(Req.create(1000).noVer());
+        ExchangeId x = legacy.send(Req.rid(1001).to("example.org"));
+        assertThat(legacy.responsesTo(x).get(0).httpStatus()).as("B-17.1-1 is for session ends only").isEqualTo(200);
     }
 
     /** §14.3: a retransmitted add-stream request gets the same answer and opens nothing more. */
