@@ -132,7 +132,8 @@ public final class Main {
         }
         SessionRegistry sessions = new SessionRegistry(config.session(), loops, connector,
                 new SidGenerator(config.nodeId()),
-                new SessionRegistry.Limits(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
+                new SessionRegistry.Limits(config.limits().maxSessions(), config.limits().maxSessionsPerClient(),
+                        config.limits().newSessionsPerClientPerSecond()),
                 registry, System::nanoTime);
         return new SessionSide(sessions, () -> {
             sessions.shutdown(config.http().stopTimeout());
