@@ -82,6 +82,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void durationsWithoutAUnitAreRefusedNotReadAsMilliseconds() {
+        assertThat(problems(Map.of("BOSHCM_SESSION_INACTIVITY", "30"), "--session-max-wait", "60"))
+                .hasSize(2).allSatisfy(p -> assertThat(p.toString()).contains("needs a unit"));
+    }
+
+    @Test
     void backstopMustFireBeforeTheIdleTimeout() {
         assertThat(problems(Map.of(), "--http-idle-timeout", "70s", "--http-exchange-backstop", "80s"))
                 .singleElement().asString().contains("http.exchange-backstop").contains("shorter than http.idle-timeout");

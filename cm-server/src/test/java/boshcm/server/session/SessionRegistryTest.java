@@ -41,6 +41,7 @@ class SessionRegistryTest {
     private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
     private final FakeConnector connector = new FakeConnector();
     private final BodyParser parser = new BodyParser(BodyLimits.defaults());
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @AfterEach
     void tearDown() {
@@ -49,7 +50,7 @@ class SessionRegistryTest {
 
     private SessionRegistry registry(SessionRegistry.Limits limits) {
         return new SessionRegistry(SessionPolicy.defaults(), loops, connector, new SidGenerator("t1"), limits,
-                new SimpleMeterRegistry(), System::nanoTime);
+                meters, System::nanoTime);
     }
 
     private ClientBody body(String xml) {
@@ -75,6 +76,9 @@ class SessionRegistryTest {
         String answer = x.answer();
         assertThat(answer).contains("sid='t1-").contains("<stream:features");
         assertThat(r.size()).isEqualTo(1);
+        System.gc();                              // the gauge must not lose its state to the collector
+        assertThat(meters.get("bosh.sessions.active").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("bosh.sessions.started").counter().count()).isEqualTo(1.0);
     }
 
     @Test
