@@ -367,7 +367,7 @@ public final class ConfigLoader {
         UpstreamSettings d = UpstreamSettings.defaults();
         return new UpstreamSettings(address.map(a -> new UpstreamSettings.HostPort(a.host(), a.port())), tls, insecure,
                 trustStore, connect, d.closeTimeout(), v.duration("upstream.keepalive"), v.duration("upstream.dns-cache-ttl"),
-                d.dnsServers(), d.tokenizer());
+                d.dnsServers(), d.tokenizer(), v.bool("upstream.allow-private-addresses"));
     }
 
     private static String randomNodeId() {
