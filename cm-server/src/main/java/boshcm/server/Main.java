@@ -7,14 +7,11 @@ import boshcm.server.config.ConfigProblems;
 import boshcm.server.http.BoshEndpoint;
 import boshcm.server.http.BoshHttpServer;
 import boshcm.server.http.RequestParser;
-import boshcm.server.config.UpstreamConfig;
 import boshcm.server.session.SessionRegistry;
 import boshcm.server.session.SidGenerator;
 import boshcm.server.upstream.NettyUpstreamConnector;
-import boshcm.server.upstream.UpstreamSettings;
 import boshcm.server.upstream.UpstreamTransport;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -125,36 +122,21 @@ public final class Main {
         MultiThreadIoEventLoopGroup loops = UpstreamTransport.newEventLoopGroup(0, true);
         NettyUpstreamConnector connector;
         try {
-            connector = new NettyUpstreamConnector(upstreamSettings(config.upstream()));
+            connector = new NettyUpstreamConnector(config.upstream());
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
         SessionRegistry sessions = new SessionRegistry(config.session(), loops, connector,
                 new SidGenerator(config.nodeId()),
-                new SessionRegistry.Limits(config.limits().maxSessions(), config.limits().maxSessionsPerClient()),
+                new SessionRegistry.Limits(config.limits().maxSessions(), config.limits().maxSessionsPerClient(),
+                        config.limits().newSessionsPerClientPerSecond()),
                 registry, System::nanoTime);
         return new SessionSide(sessions, () -> {
             sessions.shutdown(config.http().stopTimeout());
             connector.close();
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         });
-    }
-
-    static UpstreamSettings upstreamSettings(UpstreamConfig c) {
-        UpstreamSettings d = UpstreamSettings.defaults();
-        UpstreamSettings.TlsMode mode = switch (c.tls()) {
-            case DISABLED -> UpstreamSettings.TlsMode.DISABLED;
-            case STARTTLS -> UpstreamSettings.TlsMode.STARTTLS;
-            case DIRECT -> UpstreamSettings.TlsMode.DIRECT;
-        };
-        return new UpstreamSettings(
-                c.address().map(a -> new UpstreamSettings.HostPort(a.host(), a.port())),
-                mode, c.insecureTls(),
-                c.trustStore().map(t -> new UpstreamSettings.TrustStore(t.path(),
-                        UpstreamSettings.TrustStore.Format.valueOf(t.type().toUpperCase(java.util.Locale.ROOT)),
-                        t.password().isEmpty() ? Optional.empty() : Optional.of(t.password()))),
-                c.connectTimeout(), d.closeTimeout(), c.keepAlive(), c.dnsCacheTtl(), d.dnsServers(), d.tokenizer());
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -2,6 +2,7 @@ package boshcm.server.config;
 
 import boshcm.protocol.body.BodyLimits;
 import boshcm.protocol.session.SessionPolicy;
+import boshcm.server.upstream.UpstreamSettings;
 
 /**
  * The whole configuration of one connection manager node, validated. Immutable; built once by
@@ -17,4 +18,4 @@ import boshcm.protocol.session.SessionPolicy;
  * @param upstream   the XMPP server side
  */
 public record CmConfig(String nodeId, HttpConfig http, CorsConfig cors, MetricsConfig metrics,
-                       SessionPolicy session, BodyLimits bodyLimits, LimitsConfig limits, UpstreamConfig upstream) {}
+                       SessionPolicy session, BodyLimits bodyLimits, LimitsConfig limits, UpstreamSettings upstream) {}

@@ -1,5 +1,8 @@
 package boshcm.server.config;
 
+import boshcm.server.upstream.UpstreamSettings;
+import boshcm.server.upstream.UpstreamSettings.TlsMode;
+import boshcm.server.upstream.UpstreamSettings.TrustStore;
 import boshcm.protocol.body.BodyLimits;
 import boshcm.protocol.body.BoshVersion;
 import boshcm.protocol.session.SessionPolicy;
@@ -12,8 +15,6 @@ import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.KeyStoreException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,7 +184,7 @@ public final class ConfigLoader {
                 v.integer("limits.max-sessions-per-client", 0, Integer.MAX_VALUE),
                 v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000));
 
-        UpstreamConfig upstream = upstream(v);
+        UpstreamSettings upstream = upstream(v);
         return new CmConfig(nodeId, http, cors, metrics, session, bodyLimits, limits, upstream);
     }
 
@@ -313,7 +314,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static UpstreamConfig upstream(Values v) {
+    private static UpstreamSettings upstream(Values v) {
         Optional<HostAndPort> address = Optional.empty();
         String addressText = v.string("upstream.address").trim();
         if (!addressText.isEmpty()) {
@@ -323,40 +324,53 @@ public final class ConfigLoader {
                 v.problem("upstream.address", e.getMessage());
             }
         }
-        String tlsText = v.string("upstream.tls");
-        UpstreamTls tls = UpstreamTls.fromConfig(tlsText).orElse(UpstreamTls.STARTTLS);
-        if (UpstreamTls.fromConfig(tlsText).isEmpty()) {
+        String tlsText = v.string("upstream.tls").trim().toLowerCase(Locale.ROOT);
+        TlsMode tls = TlsMode.STARTTLS;
+        if (!List.of("disabled", "starttls", "direct").contains(tlsText)) {
             v.problem("upstream.tls", "must be disabled, starttls or direct");
-        } else if (tls == UpstreamTls.DISABLED && !addressText.isEmpty() && address.isPresent() && !address.get().isLoopback()) {
+        } else {
+            tls = TlsMode.valueOf(tlsText.toUpperCase(Locale.ROOT));
+        }
+        if (tls == TlsMode.DISABLED && address.isPresent() && !address.get().isLoopback()) {
             v.problem("upstream.tls", "disabled is only allowed towards a loopback upstream (localhost, 127.0.0.1, ::1), not "
                     + address.get().host() + " (checklist S-9)");
-        } else if (tls == UpstreamTls.DISABLED && addressText.isEmpty()) {
+        } else if (tls == TlsMode.DISABLED && addressText.isEmpty()) {
             v.problem("upstream.tls", "disabled needs upstream.address set to a loopback host (localhost, 127.0.0.1, ::1)");
         }
         boolean insecure = v.bool("upstream.insecure-tls");
 
-        Optional<TrustStoreConfig> trustStore = Optional.empty();
+        Optional<TrustStore> trustStore = Optional.empty();
         String storePath = v.string("upstream.trust-store.path").trim();
         String storePassword = v.string("upstream.trust-store.password");
-        String storeType = v.string("upstream.trust-store.type").trim();
+        String storeType = v.string("upstream.trust-store.type").trim().toUpperCase(Locale.ROOT);
+        TrustStore.Format format = TrustStore.Format.PKCS12;
         try {
-            KeyStore.getInstance(storeType);
-        } catch (KeyStoreException e) {
-            v.problem("upstream.trust-store.type", "unknown key store type \"" + storeType + "\" (use PKCS12 or JKS)");
+            format = TrustStore.Format.valueOf(storeType);
+        } catch (IllegalArgumentException e) {
+            v.problem("upstream.trust-store.type", "unknown trust store type \"" + storeType + "\" (use PKCS12, JKS or PEM)");
         }
         if (!storePath.isEmpty()) {
             Path p = Path.of(storePath);
             if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
                 v.problem("upstream.trust-store.path", "no such readable file: " + storePath);
             }
-            trustStore = Optional.of(new TrustStoreConfig(p, storePassword, storeType));
+            trustStore = Optional.of(new TrustStore(p, format,
+                    storePassword.isEmpty() ? Optional.empty() : Optional.of(storePassword)));
+        }
+        if (insecure && trustStore.isPresent()) {
+            v.problem("upstream.insecure-tls", "cannot be combined with upstream.trust-store.path");
         }
         Duration connect = v.duration("upstream.connect-timeout");
         if (connect.isZero()) {
             v.problem("upstream.connect-timeout", "must be positive");
         }
-        return new UpstreamConfig(address, tls, insecure, trustStore, connect, v.duration("upstream.keepalive"),
-                v.duration("upstream.dns-cache-ttl"));
+        if (v.hasProblems()) {
+            return null;
+        }
+        UpstreamSettings d = UpstreamSettings.defaults();
+        return new UpstreamSettings(address.map(a -> new UpstreamSettings.HostPort(a.host(), a.port())), tls, insecure,
+                trustStore, connect, d.closeTimeout(), v.duration("upstream.keepalive"), v.duration("upstream.dns-cache-ttl"),
+                d.dnsServers(), d.tokenizer(), v.bool("upstream.allow-private-addresses"));
     }
 
     private static String randomNodeId() {

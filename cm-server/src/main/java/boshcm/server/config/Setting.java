@@ -79,6 +79,7 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("upstream.connect-timeout", Kind.DURATION),
             of("upstream.keepalive", Kind.DURATION),
             of("upstream.dns-cache-ttl", Kind.DURATION),
+            of("upstream.allow-private-addresses", Kind.BOOLEAN),
             of("node.id", Kind.STRING),
             of("metrics.path", Kind.STRING),
             of("metrics.health-path", Kind.STRING),

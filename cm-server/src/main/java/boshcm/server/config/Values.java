@@ -117,6 +117,9 @@ final class Values {
     }
 
     Duration duration(String key) {
+        if (!hasUnit(key, "a duration like 30s")) {
+            return reference.getDuration(key);
+        }
         Duration value;
         try {
             value = merged.getDuration(key);
@@ -131,12 +134,33 @@ final class Values {
         return value;
     }
 
+    /**
+     * HOCON reads a bare number as milliseconds, so {@code wait = 60} would mean 60 ms: a trap for a
+     * protocol counted in seconds. A duration must say its unit.
+     */
+    private boolean hasUnit(String key, String expected) {
+        String raw;
+        try {
+            raw = merged.getValue(key).unwrapped().toString().trim();
+        } catch (ConfigException e) {
+            return true;                      // missing or unreadable: reported by the caller
+        }
+        if (!raw.isEmpty() && raw.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+            problem(key, "needs a unit: " + expected + " (a bare number would be read as milliseconds)");
+            return false;
+        }
+        return true;
+    }
+
     Duration referenceDuration(String key) {
         return reference.getDuration(key);
     }
 
     Duration durationOrAuto(String key, Duration auto) {
         if (string(key).trim().equalsIgnoreCase("auto")) {
+            return auto;
+        }
+        if (!hasUnit(key, "a duration like 90s, or auto")) {
             return auto;
         }
         Duration value;

@@ -5,7 +5,7 @@ import boshcm.protocol.session.EndCause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,8 +30,12 @@ public final class SessionMetrics {
 
     public SessionMetrics(MeterRegistry registry, Supplier<Number> activeSessions) {
         this.registry = registry;
-        this.created = Counter.builder("bosh.sessions.created").description("BOSH sessions created").register(registry);
-        registry.gauge("bosh.sessions.active", Tags.empty(), activeSessions, s -> s.get().doubleValue());
+        // Not "created": Prometheus reserves the _created suffix of counters.
+        this.created = Counter.builder("bosh.sessions.started").description("BOSH sessions started").register(registry);
+        // A strong reference: Micrometer holds gauge state weakly by default, and a lambda nobody else
+        // holds would be collected (the gauge would read NaN).
+        Gauge.builder("bosh.sessions.active", activeSessions).strongReference(true)
+                .description("BOSH sessions open on this node").register(registry);
         registry.gauge("bosh.requests.held", heldRequests);
         this.undeliverable = Counter.builder("bosh.stanzas.undeliverable")
                 .description("server stanzas that reached neither the browser nor, bounced, their sender").register(registry);

@@ -49,6 +49,7 @@ final class SessionDriver {
     private final LongSupplier clock;
     private final Runnable onEnded;
     private final long startedAt;
+    private final boolean secure;
 
     /** Exchanges the session may still answer, by id. Confined to the loop. */
     private final Map<ExchangeId, Exchange> exchanges = new HashMap<>();
@@ -59,7 +60,7 @@ final class SessionDriver {
     private boolean ended;
 
     SessionDriver(String sid, EventLoop loop, BoshSession session, UpstreamConnector connector,
-                  SessionMetrics metrics, LongSupplier clock, Runnable onEnded) {
+                  SessionMetrics metrics, LongSupplier clock, boolean secure, Runnable onEnded) {
         this.sid = sid;
         this.loop = loop;
         this.session = session;
@@ -67,7 +68,13 @@ final class SessionDriver {
         this.metrics = metrics;
         this.clock = clock;
         this.onEnded = onEnded;
+        this.secure = secure;
         this.startedAt = clock.getAsLong();
+    }
+
+    /** The session was created over HTTPS: every later request must be too (XEP-0124 §19.1). */
+    boolean secure() {
+        return secure;
     }
 
     EventLoop loop() {

@@ -28,14 +28,15 @@ import org.slf4j.LoggerFactory;
  * that loop. Sessions remove themselves when they end, so the table needs no expiry of its own (the
  * session's inactivity timer is the one owner of that decision, design.md §4).
  *
- * <p>Limits (checklist S-7): total sessions, and concurrent sessions per client address.
+ * <p>Limits (checklist S-7): total sessions, concurrent sessions per client address, and new sessions
+ * per client address per second.
  */
 public final class SessionRegistry implements BoshEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
 
     /** Caps on sessions (0 = unlimited). */
-    public record Limits(int maxSessions, int maxSessionsPerClient) {}
+    public record Limits(int maxSessions, int maxSessionsPerClient, double newSessionsPerClientPerSecond) {}
 
     private final SessionPolicy policy;
     private final EventLoopGroup loops;
@@ -46,6 +47,7 @@ public final class SessionRegistry implements BoshEndpoint {
     private final SessionMetrics metrics;
     private final ConcurrentMap<String, SessionDriver> sessions = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final CreationRateLimiter creationRate;
     private volatile boolean shuttingDown;
 
     public SessionRegistry(SessionPolicy policy, EventLoopGroup loops, UpstreamConnector connector, SidGenerator sids,
@@ -57,6 +59,7 @@ public final class SessionRegistry implements BoshEndpoint {
         this.limits = limits;
         this.clock = clock;
         this.metrics = new SessionMetrics(meters, sessions::size);
+        this.creationRate = new CreationRateLimiter(limits.newSessionsPerClientPerSecond(), clock);
     }
 
     public int size() {
@@ -73,6 +76,13 @@ public final class SessionRegistry implements BoshEndpoint {
         if (driver == null) {
             // XEP-0124 §17.2 item-not-found; an unknown sid gets 200 + terminate (checklist B-17.1-1 DECISION).
             answer(exchange, Condition.ITEM_NOT_FOUND);
+            return;
+        }
+        if (driver.secure() && !exchange.secure()) {
+            // XEP-0124 §19.1 (B-19.1-2): a session opened over HTTPS stays encrypted. Close just this
+            // connection; terminating the session would hand an attacker a denial of service.
+            metrics.refused("insecure-request");
+            exchange.abort();
             return;
         }
         driver.loop().execute(() -> driver.request(body, exchange));
@@ -99,6 +109,11 @@ public final class SessionRegistry implements BoshEndpoint {
             return;
         }
         String client = exchange.clientAddress();
+        if (!creationRate.tryAcquire(client)) {
+            metrics.refused("creation-rate");
+            answer(exchange, Condition.POLICY_VIOLATION);
+            return;
+        }
         int mine = perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet();
         if (limits.maxSessionsPerClient() > 0 && mine > limits.maxSessionsPerClient()) {
             release(client);
@@ -109,7 +124,7 @@ public final class SessionRegistry implements BoshEndpoint {
         String sid = sids.next();
         SessionDriver[] self = new SessionDriver[1];
         SessionDriver driver = new SessionDriver(sid, loops.next(), new BoshSession(sid, policy, sids::streamName), connector, metrics,
-                clock, () -> {
+                clock, exchange.secure(), () -> {
                     sessions.remove(sid, self[0]);
                     release(client);
                 });

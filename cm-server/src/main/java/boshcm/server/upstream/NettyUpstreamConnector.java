@@ -84,7 +84,8 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                 return;
             }
             LOG.debug("upstream {}: candidates {}", target.domain(), candidates);
-            new Attempt(loop, target.domain(), connection, candidates).next();
+            new Attempt(loop, target.domain(), connection, candidates,
+                    settings.fixedUpstream().isEmpty() && target.routeHost().isEmpty()).next();
         }));
     }
 
@@ -92,6 +93,22 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
     @Override
     public void close() {
         resolver.close();
+    }
+
+    /**
+     * Loopback, unspecified, link-local, private (RFC 1918), shared (RFC 6598), unique-local IPv6
+     * (RFC 4193) or multicast: addresses a client's DNS must not steer the CM to (checklist S-6).
+     */
+    static boolean isInternal(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;          // 100.64.0.0/10
+        }
+        return (b[0] & 0xfe) == 0xfc;                                    // fc00::/7
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -107,8 +124,12 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
         private Deque<InetAddress> addresses = new ArrayDeque<>();
         private @Nullable Candidate current;
         private String lastError = "no address";
+        /** The candidates came from DNS for the client's domain, not from the operator's configuration. */
+        private final boolean fromDns;
 
-        Attempt(EventLoop loop, String domain, NettyUpstreamConnection connection, List<Candidate> candidates) {
+        Attempt(EventLoop loop, String domain, NettyUpstreamConnection connection, List<Candidate> candidates,
+                boolean fromDns) {
+            this.fromDns = fromDns;
             this.loop = loop;
             this.domain = domain;
             this.connection = connection;
@@ -122,6 +143,14 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
             Candidate candidate = current;
             InetAddress address = addresses.poll();
             if (candidate != null && address != null) {
+                if (fromDns && !settings.allowPrivateAddresses() && isInternal(address)) {
+                    // S-6: never let a client's domain aim the CM at the operator's own network.
+                    lastError = candidate.host() + " resolves to internal address " + address.getHostAddress()
+                            + " (set upstream.allow-private-addresses to allow)";
+                    LOG.info("upstream {}: {}", domain, lastError);
+                    next();
+                    return;
+                }
                 connect(candidate, address);
                 return;
             }

@@ -25,11 +25,15 @@ import java.util.Optional;
  * @param dnsCacheTtl       how long SRV and address lookups are reused (5 min)
  * @param dnsServers        DNS servers to ask (resolved addresses); empty means the system's
  * @param tokenizer         limits for reading the server's stream (U-15)
+ * @param allowPrivateAddresses connect to loopback, private, link-local or unique-local addresses found
+ *                          through DNS for a client's domain (checklist S-6; off: a client must not be
+ *                          able to point the CM at the operator's internal network). A fixed upstream
+ *                          or an allow-listed route is the operator's choice and is never filtered.
  */
 public record UpstreamSettings(Optional<HostPort> fixedUpstream, TlsMode tlsMode, boolean insecure,
                                Optional<TrustStore> trustStore, Duration connectTimeout, Duration closeTimeout,
                                Duration keepaliveInterval, Duration dnsCacheTtl, List<InetSocketAddress> dnsServers,
-                               TokenizerOptions tokenizer) {
+                               TokenizerOptions tokenizer, boolean allowPrivateAddresses) {
 
     public UpstreamSettings {
         requirePositive("connectTimeout", connectTimeout);
@@ -55,7 +59,7 @@ public record UpstreamSettings(Optional<HostPort> fixedUpstream, TlsMode tlsMode
     public static UpstreamSettings defaults() {
         return new UpstreamSettings(Optional.empty(), TlsMode.STARTTLS, false, Optional.empty(),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(5),
-                List.of(), TokenizerOptions.defaults());
+                List.of(), TokenizerOptions.defaults(), false);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -1,5 +1,8 @@
 package boshcm.server.config;
 
+import boshcm.server.upstream.UpstreamSettings.HostPort;
+import boshcm.server.upstream.UpstreamSettings.TlsMode;
+import boshcm.server.upstream.UpstreamSettings.TrustStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,9 +59,9 @@ class ConfigLoaderTest {
         assertThat(c.cors().allowCredentials()).isFalse();
         assertThat(c.metrics().path()).isEqualTo("/metrics");
         assertThat(c.metrics().healthPath()).isEqualTo("/health");
-        assertThat(c.upstream().address()).isEmpty();
-        assertThat(c.upstream().tls()).isEqualTo(UpstreamTls.STARTTLS);
-        assertThat(c.upstream().insecureTls()).isFalse();
+        assertThat(c.upstream().fixedUpstream()).isEmpty();
+        assertThat(c.upstream().tlsMode()).isEqualTo(TlsMode.STARTTLS);
+        assertThat(c.upstream().insecure()).isFalse();
         assertThat(c.upstream().trustStore()).isEmpty();
         assertThat(c.nodeId()).matches("[a-z0-9]{6}");
         assertThat(c.limits()).isEqualTo(new LimitsConfig(10000, 100, 5));
@@ -76,6 +79,12 @@ class ConfigLoaderTest {
         CmConfig c = load(Map.of(), "--session-max-wait", "90s");
         assertThat(c.http().idleTimeout()).isEqualTo(Duration.ofSeconds(150));
         assertThat(c.http().exchangeBackstop()).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void durationsWithoutAUnitAreRefusedNotReadAsMilliseconds() {
+        assertThat(problems(Map.of("BOSHCM_SESSION_INACTIVITY", "30"), "--session-max-wait", "60"))
+                .hasSize(2).allSatisfy(p -> assertThat(p.toString()).contains("needs a unit"));
     }
 
     @Test
@@ -140,8 +149,8 @@ class ConfigLoaderTest {
         assertThat(c.cors().allowCredentials()).isTrue();
         assertThat(c.session().maxWait()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.session().servedDomains()).containsExactlyInAnyOrder("example.com", "example.org");
-        assertThat(c.upstream().address()).contains(new HostAndPort("127.0.0.1", 5222));
-        assertThat(c.upstream().tls()).isEqualTo(UpstreamTls.DISABLED);
+        assertThat(c.upstream().fixedUpstream()).contains(new HostPort("127.0.0.1", 5222));
+        assertThat(c.upstream().tlsMode()).isEqualTo(TlsMode.DISABLED);
         assertThat(c.limits().newSessionsPerClientPerSecond()).isEqualTo(0.5);
         assertThat(c.nodeId()).isEqualTo("n7");
     }
@@ -152,12 +161,12 @@ class ConfigLoaderTest {
                 "--upstream-tls", "disabled", "--insecure-upstream-tls");
         assertThat(c.http().port()).isEqualTo(5281);
         assertThat(c.http().bindAddress()).isEqualTo("0.0.0.0");
-        assertThat(c.upstream().address()).contains(new HostAndPort("localhost", 5222));
-        assertThat(c.upstream().tls()).isEqualTo(UpstreamTls.DISABLED);
-        assertThat(c.upstream().insecureTls()).isTrue();
-        assertThat(load(Map.of(), "--insecure-upstream-tls=false").upstream().insecureTls()).isFalse();
-        assertThat(load(Map.of(), "--upstream", "[::1]:5223", "--upstream-tls", "direct").upstream().address())
-                .contains(new HostAndPort("::1", 5223));
+        assertThat(c.upstream().fixedUpstream()).contains(new HostPort("localhost", 5222));
+        assertThat(c.upstream().tlsMode()).isEqualTo(TlsMode.DISABLED);
+        assertThat(c.upstream().insecure()).isTrue();
+        assertThat(load(Map.of(), "--insecure-upstream-tls=false").upstream().insecure()).isFalse();
+        assertThat(load(Map.of(), "--upstream", "[::1]:5223", "--upstream-tls", "direct").upstream().fixedUpstream())
+                .contains(new HostPort("::1", 5223));
     }
 
     /** XEP-0124 §16 (B-16-1, B-16-2): on with 8 streams unless configured otherwise. */
@@ -176,10 +185,10 @@ class ConfigLoaderTest {
 
     @Test
     void plaintextUpstreamOnlyTowardsLoopback() {
-        assertThat(load(Map.of(), "--upstream", "127.0.0.2:5222", "--upstream-tls", "disabled").upstream().tls())
-                .isEqualTo(UpstreamTls.DISABLED);
-        assertThat(load(Map.of(), "--upstream", "[::1]:5222", "--upstream-tls", "disabled").upstream().tls())
-                .isEqualTo(UpstreamTls.DISABLED);
+        assertThat(load(Map.of(), "--upstream", "127.0.0.2:5222", "--upstream-tls", "disabled").upstream().tlsMode())
+                .isEqualTo(TlsMode.DISABLED);
+        assertThat(load(Map.of(), "--upstream", "[::1]:5222", "--upstream-tls", "disabled").upstream().tlsMode())
+                .isEqualTo(TlsMode.DISABLED);
         assertThat(problems(Map.of(), "--upstream", "xmpp.example.com:5222", "--upstream-tls", "disabled"))
                 .singleElement().asString().contains("upstream.tls").contains("loopback").contains("xmpp.example.com");
         assertThat(problems(Map.of(), "--upstream", "10.0.0.5:5222", "--upstream-tls", "disabled"))
@@ -228,7 +237,7 @@ class ConfigLoaderTest {
         Path store = dir.resolve("trust.p12");
         Files.write(store, new byte[] {1});
         CmConfig c = load(Map.of("BOSHCM_UPSTREAM_TRUST_STORE_PASSWORD", "changeit"), "--upstream-trust-store-path", store.toString());
-        assertThat(c.upstream().trustStore()).contains(new TrustStoreConfig(store, "changeit", "PKCS12"));
+        assertThat(c.upstream().trustStore()).contains(new TrustStore(store, TrustStore.Format.PKCS12, java.util.Optional.of("changeit")));
         assertThat(c.upstream().trustStore().get().toString()).doesNotContain("changeit");
         assertThat(problems(Map.of(), "--upstream-trust-store-type", "NOPE")).singleElement().asString().contains("NOPE");
     }

@@ -52,7 +52,7 @@ class SessionDriverTest {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final SessionDriver driver = new SessionDriver("n1-test", channel.eventLoop(),
             new BoshSession("n1-test", SessionPolicy.defaults(), new SidGenerator("n1")::streamName), connector,
-            new SessionMetrics(new SimpleMeterRegistry(), () -> 0), clock::get, () -> ended.set(true));
+            new SessionMetrics(new SimpleMeterRegistry(), () -> 0), clock::get, true, () -> ended.set(true));
     private long nextExchange;
 
     @AfterEach

@@ -375,7 +375,7 @@ class NettyUpstreamConnectionTest {
     private static UpstreamSettings settings(TlsMode mode, Duration connectTimeout, Duration keepalive) {
         UpstreamSettings d = UpstreamSettings.defaults();
         return new UpstreamSettings(Optional.empty(), mode, false, Optional.empty(), connectTimeout,
-                Duration.ofSeconds(5), keepalive, d.dnsCacheTtl(), List.of(), d.tokenizer());
+                Duration.ofSeconds(5), keepalive, d.dnsCacheTtl(), List.of(), d.tokenizer(), false);
     }
 
     private void in(String xml) {

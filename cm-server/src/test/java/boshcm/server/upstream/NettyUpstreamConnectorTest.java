@@ -251,7 +251,7 @@ class NettyUpstreamConnectorTest {
     void gracefulCloseTimesOut() throws Exception {
         UpstreamSettings s = settings(TlsMode.DISABLED, Optional.empty(), false, Duration.ofSeconds(5));
         connect(new UpstreamSettings(s.fixedUpstream(), s.tlsMode(), false, Optional.empty(), s.connectTimeout(),
-                Duration.ofMillis(400), s.keepaliveInterval(), s.dnsCacheTtl(), s.dnsServers(), s.tokenizer()));
+                Duration.ofMillis(400), s.keepaliveInterval(), s.dnsCacheTtl(), s.dnsServers(), s.tokenizer(), false));
         UpstreamConnection c = lastOpened;
         try (Peer peer = server.accept()) {
             openPlain(peer);
@@ -334,7 +334,7 @@ class NettyUpstreamConnectorTest {
             UpstreamSettings d = UpstreamSettings.defaults();
             connector = new NettyUpstreamConnector(new UpstreamSettings(Optional.empty(), TlsMode.STARTTLS, false,
                     trustPem(), Duration.ofSeconds(10), d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(),
-                    List.of(dns.address()), d.tokenizer()));
+                    List.of(dns.address()), d.tokenizer(), true));   // the fake servers live on loopback
             connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
             try (Peer peer = server.accept()) {
                 startTls(peer, goodServerTls);
@@ -345,6 +345,29 @@ class NettyUpstreamConnectorTest {
             }
             assertThat(dns.questionsFor("down.srv.test")).isPositive();
         }
+    }
+
+    /** S-6: a client's domain whose DNS points at loopback or private space is refused, unless allowed. */
+    @Test
+    void s6_dnsAnswersInInternalAddressSpaceAreRefused() throws Exception {
+        server = new FakeXmppServer();
+        try (FakeDnsServer dns = new FakeDnsServer(group)) {
+            dns.srv("_xmpp-client._tcp." + DOMAIN, new FakeDnsServer.Srv(10, 0, server.port(), "inside.srv.test"));
+            dns.a("inside.srv.test", InetAddress.getLoopbackAddress());
+            UpstreamSettings d = UpstreamSettings.defaults();
+            connector = new NettyUpstreamConnector(new UpstreamSettings(Optional.empty(), TlsMode.STARTTLS, false,
+                    trustPem(), Duration.ofSeconds(10), d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(),
+                    List.of(dns.address()), d.tokenizer(), false));
+            connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
+            StreamEvent.Lost lost = listener.next(StreamEvent.Lost.class);
+            assertThat(lost.reason()).contains("internal address");
+        }
+        assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("100.64.0.1"))).isTrue();
+        assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("fd00::1"))).isTrue();
+        assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("169.254.1.1"))).isTrue();
+        assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("192.0.2.1"))).isFalse();
+        assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("2001:db8::1"))).isFalse();
     }
 
     @Test
@@ -369,7 +392,7 @@ class NettyUpstreamConnectorTest {
                 settingsWithoutPort.tlsMode(), settingsWithoutPort.insecure(), settingsWithoutPort.trustStore(),
                 settingsWithoutPort.connectTimeout(), settingsWithoutPort.closeTimeout(),
                 settingsWithoutPort.keepaliveInterval(), settingsWithoutPort.dnsCacheTtl(),
-                settingsWithoutPort.dnsServers(), settingsWithoutPort.tokenizer());
+                settingsWithoutPort.dnsServers(), settingsWithoutPort.tokenizer(), false);
         connector = new NettyUpstreamConnector(s);
         lastOpened = connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
         return lastOpened;
@@ -407,7 +430,7 @@ class NettyUpstreamConnectorTest {
                                              Duration connectTimeout, int port) {
         UpstreamSettings d = UpstreamSettings.defaults();
         return new UpstreamSettings(Optional.of(new HostPort("127.0.0.1", port)), mode, insecure, trust, connectTimeout,
-                d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(), List.of(), d.tokenizer());
+                d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(), List.of(), d.tokenizer(), false);
     }
 
     private static XmlPayload payload(String xml) {

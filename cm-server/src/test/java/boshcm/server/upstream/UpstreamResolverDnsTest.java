@@ -114,6 +114,6 @@ class UpstreamResolverDnsTest {
     private UpstreamSettings settings(TlsMode mode, Duration ttl) {
         UpstreamSettings d = UpstreamSettings.defaults();
         return new UpstreamSettings(Optional.empty(), mode, false, Optional.empty(), d.connectTimeout(),
-                d.closeTimeout(), d.keepaliveInterval(), ttl, List.of(dns.address()), d.tokenizer());
+                d.closeTimeout(), d.keepaliveInterval(), ttl, List.of(dns.address()), d.tokenizer(), false);
     }
 }

@@ -92,6 +92,6 @@ class UpstreamResolverTest {
     private static UpstreamSettings withFixed(TlsMode mode, HostPort fixed) {
         UpstreamSettings d = UpstreamSettings.defaults();
         return new UpstreamSettings(Optional.of(fixed), mode, false, Optional.empty(), d.connectTimeout(),
-                d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(), d.dnsServers(), d.tokenizer());
+                d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(), d.dnsServers(), d.tokenizer(), false);
     }
 }

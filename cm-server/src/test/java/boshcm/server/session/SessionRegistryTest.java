@@ -1,0 +1,266 @@
+package boshcm.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import boshcm.protocol.body.BodyLimits;
+import boshcm.protocol.body.BodyParser;
+import boshcm.protocol.body.ClientBody;
+import boshcm.protocol.body.Namespaces;
+import boshcm.protocol.body.ParseOutcome;
+import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.session.CloseMode;
+import boshcm.protocol.session.ExchangeId;
+import boshcm.protocol.session.SessionPolicy;
+import boshcm.protocol.session.UpstreamTarget;
+import boshcm.protocol.xmpp.FeatureSet;
+import boshcm.protocol.xmpp.StreamEvent;
+import boshcm.protocol.xmpp.StreamHeader;
+import boshcm.server.http.Exchange;
+import boshcm.server.upstream.UpstreamConnection;
+import boshcm.server.upstream.UpstreamConnector;
+import boshcm.server.upstream.UpstreamListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The registry and driver over a real event loop, with an in-memory upstream and recording exchanges. */
+class SessionRegistryTest {
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
+    private final FakeConnector connector = new FakeConnector();
+    private final BodyParser parser = new BodyParser(BodyLimits.defaults());
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @AfterEach
+    void tearDown() {
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private SessionRegistry registry(SessionRegistry.Limits limits) {
+        return new SessionRegistry(SessionPolicy.defaults(), loops, connector, new SidGenerator("t1"), limits,
+                meters, System::nanoTime);
+    }
+
+    private ClientBody body(String xml) {
+        return ((ParseOutcome.Parsed) parser.parse(xml.getBytes(StandardCharsets.UTF_8))).body();
+    }
+
+    private static String create() {
+        return "<body rid='100' to='example.com' ver='1.11' wait='30' hold='1' xmlns='http://jabber.org/protocol/httpbind'/>";
+    }
+
+    @Test
+    void creationOpensUpstreamOnTheSessionLoopAndAnswersWithTheFeatures() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange x = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), x);
+        FakeConnection up = connector.opened.poll(5);
+        assertThat(up.target.domain()).isEqualTo("example.com");
+        up.emit(new StreamEvent.Opened(new StreamHeader(Optional.empty(), Optional.of("example.com"), Optional.of("id1"),
+                Optional.empty(), Optional.of("1.0"))));
+        up.emit(new StreamEvent.Features(new XmlPayload(Namespaces.STREAMS, "features", Map.of(),
+                "<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>".getBytes(StandardCharsets.UTF_8)),
+                new FeatureSet(false, false, List.of(), false, false, false)));
+        String answer = x.answer();
+        assertThat(answer).contains("sid='t1-").contains("<stream:features");
+        assertThat(r.size()).isEqualTo(1);
+        System.gc();                              // the gauge must not lose its state to the collector
+        assertThat(meters.get("bosh.sessions.active").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("bosh.sessions.started").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void b17_1_1_unknownSidIsItemNotFoundWith200() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange x = new FakeExchange("10.0.0.1", false);
+        r.request(body("<body rid='5' sid='t1-nope' xmlns='http://jabber.org/protocol/httpbind'/>"), x);
+        assertThat(x.answer()).contains("condition='item-not-found'");
+        assertThat(x.status).isEqualTo(200);
+    }
+
+    @Test
+    void b19_1_2_plainRequestForHttpsSessionClosesOnlyThatConnection() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange created = new FakeExchange("10.0.0.1", true);
+        r.request(body(create()), created);
+        connector.opened.poll(5).ready();
+        String sid = created.answer().replaceAll("(?s).*sid='([^']+)'.*", "$1");
+        FakeExchange plain = new FakeExchange("10.0.0.1", false);
+        r.request(body("<body rid='101' sid='" + sid + "' xmlns='http://jabber.org/protocol/httpbind'/>"), plain);
+        assertThat(plain.aborted).isTrue();
+        FakeExchange secure = new FakeExchange("10.0.0.1", true);
+        r.request(body("<body rid='101' sid='" + sid + "' wait='1' xmlns='http://jabber.org/protocol/httpbind'/>"), secure);
+        assertThat(r.size()).isEqualTo(1);
+        assertThat(secure.aborted).isFalse();
+    }
+
+    @Test
+    void s7_sessionsPerClientAndCreationRateAreBounded() throws Exception {
+        SessionRegistry perClient = registry(new SessionRegistry.Limits(0, 1, 0));
+        perClient.request(body(create()), new FakeExchange("10.0.0.2", false));
+        FakeExchange second = new FakeExchange("10.0.0.2", false);
+        perClient.request(body(create()), second);
+        assertThat(second.answer()).contains("condition='policy-violation'");
+        FakeExchange other = new FakeExchange("10.0.0.3", false);
+        perClient.request(body(create()), other);
+        assertThat(perClient.size()).isEqualTo(2);
+
+        SessionRegistry rate = registry(new SessionRegistry.Limits(0, 0, 2));
+        for (int i = 0; i < 2; i++) {
+            rate.request(body(create()), new FakeExchange("10.0.0.4", false));
+        }
+        FakeExchange third = new FakeExchange("10.0.0.4", false);
+        rate.request(body(create()), third);
+        assertThat(third.answer()).contains("condition='policy-violation'");
+    }
+
+    @Test
+    void b17_2_5_shutdownAnswersHeldRequestsWithSystemShutdownAndClosesUpstream() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange created = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), created);
+        FakeConnection up = connector.opened.poll(5);
+        up.ready();
+        String sid = created.answer().replaceAll("(?s).*sid='([^']+)'.*", "$1");
+        FakeExchange held = new FakeExchange("10.0.0.1", false);
+        r.request(body("<body rid='101' sid='" + sid + "' xmlns='http://jabber.org/protocol/httpbind'/>"), held);
+        r.shutdown(Duration.ofSeconds(5));
+        assertThat(held.answer()).contains("condition='system-shutdown'");
+        assertThat(up.closed.get(5, TimeUnit.SECONDS)).isEqualTo(CloseMode.GRACEFUL);
+        assertThat(r.size()).isZero();
+        FakeExchange late = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), late);
+        assertThat(late.answer()).contains("condition='system-shutdown'");
+    }
+
+    // ------------------------------------------------------------------------------ fakes
+
+    static final class FakeExchange implements Exchange {
+        final ExchangeId id = new ExchangeId(IDS.incrementAndGet());
+        final String client;
+        final boolean secure;
+        final CompletableFuture<String> body = new CompletableFuture<>();
+        volatile int status;
+        volatile boolean aborted;
+
+        FakeExchange(String client, boolean secure) {
+            this.client = client;
+            this.secure = secure;
+        }
+
+        String answer() throws Exception {
+            return body.get(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public ExchangeId id() {
+            return id;
+        }
+
+        @Override
+        public boolean respond(int status, String contentType, byte[] bytes) {
+            this.status = status;
+            return body.complete(new String(bytes, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void onGone(Runnable callback) {}
+
+        @Override
+        public boolean secure() {
+            return secure;
+        }
+
+        @Override
+        public String clientAddress() {
+            return client;
+        }
+
+        @Override
+        public boolean abort() {
+            aborted = true;
+            return true;
+        }
+    }
+
+    static final class FakeConnection implements UpstreamConnection {
+        final EventLoop loop;
+        final UpstreamTarget target;
+        final UpstreamListener listener;
+        final List<XmlPayload> sent = new CopyOnWriteArrayList<>();
+        final CompletableFuture<CloseMode> closed = new CompletableFuture<>();
+
+        FakeConnection(EventLoop loop, UpstreamTarget target, UpstreamListener listener) {
+            this.loop = loop;
+            this.target = target;
+            this.listener = listener;
+        }
+
+        void emit(StreamEvent event) {
+            loop.execute(() -> listener.onEvent(event));
+        }
+
+        void ready() {
+            emit(new StreamEvent.Features(new XmlPayload(Namespaces.STREAMS, "features", Map.of(),
+                    "<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>".getBytes(StandardCharsets.UTF_8)),
+                    new FeatureSet(false, false, List.of(), false, false, false)));
+        }
+
+        @Override
+        public void send(List<XmlPayload> payloads) {
+            assertThat(loop.inEventLoop()).isTrue();
+            sent.addAll(payloads);
+        }
+
+        @Override
+        public void restart(StreamHeader header) {}
+
+        @Override
+        public void close(CloseMode mode, Optional<String> streamError) {
+            closed.complete(mode);
+        }
+
+        @Override
+        public boolean encrypted() {
+            return false;
+        }
+    }
+
+    static final class FakeConnector implements UpstreamConnector {
+        final Queue opened = new Queue();
+
+        @Override
+        public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener) {
+            assertThat(loop.inEventLoop()).as("opened on the session's loop").isTrue();
+            FakeConnection c = new FakeConnection(loop, target, listener);
+            opened.add(c);
+            return c;
+        }
+    }
+
+    static final class Queue {
+        private final java.util.concurrent.LinkedBlockingQueue<FakeConnection> q = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        void add(FakeConnection c) {
+            q.add(c);
+        }
+
+        FakeConnection poll(int seconds) throws InterruptedException {
+            FakeConnection c = q.poll(seconds, TimeUnit.SECONDS);
+            assertThat(c).as("an upstream connection was opened").isNotNull();
+            return c;
+        }
+    }
+}
