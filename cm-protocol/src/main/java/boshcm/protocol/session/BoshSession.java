@@ -858,7 +858,7 @@ public final class BoshSession {
             }
         }
         if (!bounces.isEmpty()) {
-            out.add(new Effect.SendUpstream(s.name, bounces));
+            out.add(new Effect.Bounce(s.name, bounces));
         }
     }
 

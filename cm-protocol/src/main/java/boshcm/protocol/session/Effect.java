@@ -51,6 +51,16 @@ public sealed interface Effect {
     record WakeAt(long nanos) implements Effect {}
 
     /**
+     * XEP-0206 §7 (checklist X-7-1): errors answering server stanzas the browser will never read,
+     * written on that stream like {@link SendUpstream}, and counted apart.
+     */
+    record Bounce(String stream, List<XmlPayload> bounces) implements Effect {
+        public Bounce {
+            bounces = List.copyOf(bounces);
+        }
+    }
+
+    /**
      * Stanzas from the server that reached neither the browser nor, as a bounce, their sender (the
      * upstream stream was already gone). The driver logs and counts them: nothing is lost without a trace.
      */

@@ -168,6 +168,12 @@ final class SessionFixture {
                 .flatMap(e -> e.payloads().stream()).map(p -> p.attribute("id").orElse(p.localName())).toList();
     }
 
+    /** Ids of the stanzas bounced on a stream (a bounce keeps the original's id). */
+    List<String> bouncedIds(String stream) {
+        return all(Effect.Bounce.class).stream().filter(e -> e.stream().equals(stream))
+                .flatMap(e -> e.bounces().stream()).map(p -> p.attribute("id").orElse(p.localName())).toList();
+    }
+
     Optional<Effect.Ended> ended() {
         return effects.stream().filter(Effect.Ended.class::isInstance).map(Effect.Ended.class::cast).findFirst();
     }

@@ -401,8 +401,8 @@ class Xep0124MultiStreamsTest {
         f.serverSends("st2", serverMsg("b1"));
         f.advance(Duration.ofSeconds(4));                             // inactivity 3 s
         assertThat(f.ended().orElseThrow().cause()).isEqualTo(EndCause.INACTIVITY);
-        assertThat(f.sentUpstreamIds("st1")).containsExactly("a1");
-        assertThat(f.sentUpstreamIds("st2")).containsExactly("b1");
+        assertThat(f.bouncedIds("st1")).containsExactly("a1");
+        assertThat(f.bouncedIds("st2")).containsExactly("b1");
         assertThat(f.all(Effect.CloseUpstream.class)).extracting(Effect.CloseUpstream::stream).containsExactly("st1", "st2");
     }
 

@@ -172,6 +172,12 @@ final class SessionDriver {
             if (upstream != null) {
                 upstream.send(s.payloads());
             }
+        } else if (effect instanceof Effect.Bounce b) {
+            metrics.bounced(b.bounces().size());
+            UpstreamConnection upstream = upstreams.get(b.stream());
+            if (upstream != null) {
+                upstream.send(b.bounces());
+            }
         } else if (effect instanceof Effect.OpenUpstream o) {
             String stream = o.stream();
             upstreams.put(stream, connector.open(loop, o.target(), o.header(), event -> onUpstream(stream, event)));
