@@ -194,6 +194,25 @@ class HostileInputIT {
         assertTerminates(victim.send("").reply(), "item-not-found");
     }
 
+    /**
+     * S-1: the limit applies after gzip decoding (XEP-0124 §7.1 {@code accept}): a small gzip body
+     * that inflates past it gets {@code T(policy-violation)}.
+     */
+    @Test
+    void s1_gzipBombGetsPolicyViolation() throws Exception {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(("<body rid='1' to='boshcm.test' xmlns='" + HTTPBIND
+                    + "'><message xmlns='jabber:client' to='x@boshcm.test'><body>").getBytes(StandardCharsets.UTF_8));
+            byte[] filler = new byte[64 * 1024];
+            java.util.Arrays.fill(filler, (byte) 'a');
+            for (int i = 0; i < 160; i++) gzip.write(filler);            // 10 MiB inflated
+        }
+        assertThat(zipped.size()).isLessThan(MAX_BODY / 4);
+
+        assertTerminates(raw.postAsync(zipped.toByteArray(), "Content-Encoding", "gzip"), "policy-violation");
+    }
+
     // ---------------------------------------------------------------- sid and rid
 
     /** XEP-0124 §17.2 (B-17.1-1 DECISION): an unknown sid gets 200 + item-not-found, not HTTP 404. */
@@ -205,7 +224,7 @@ class HostileInputIT {
 
     /**
      * XEP-0124 §14.2 #rids-order (B-14.2-2): a rid beyond the window of another session terminates
-     * that session with item-not-found; its held request gets other-request (B-17.2-2).
+     * that session with item-not-found; its held request is answered with a terminate too.
      */
     @Test
     void b14_2_2_ridBeyondWindowOfAnotherSessionEndsThatSessionWithItemNotFound() throws Exception {
@@ -214,7 +233,10 @@ class HostileInputIT {
         long beyond = victim.nextRid() + 5;
 
         assertTerminates(victim.sendRid(beyond, "", "").reply(), "item-not-found");
-        assertTerminates(held.reply(), "other-request");
+        // other-request if the CM held it when the culprit came (B-17.2-2), item-not-found if it came second.
+        Reply heldReply = await(held.reply(), QUICKLY);
+        assertThat(heldReply.type()).as("%s", heldReply).isEqualTo("terminate");
+        assertThat(heldReply.condition()).as("%s", heldReply).isIn("other-request", "item-not-found");
         assertTerminates(victim.send("").reply(), "item-not-found");
     }
 

@@ -59,10 +59,14 @@ public final class RawBosh {
         return postAsync(xml.getBytes(StandardCharsets.UTF_8));
     }
 
-    public CompletableFuture<Reply> postAsync(byte[] bytes) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    /** Posts {@code bytes}, with extra {@code headers} as name, value pairs. */
+    public CompletableFuture<Reply> postAsync(byte[] bytes, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Content-Type", "text/xml; charset=utf-8");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(r -> Reply.of(r.statusCode(), r.body()));
     }
@@ -396,6 +400,28 @@ public final class RawBosh {
             uploader.join(TIMEOUT.toMillis());
             return answer;
         }
+    }
+
+    /**
+     * Writes a complete POST of {@code xml} on a fresh socket and returns the socket without reading
+     * the answer: the test later drops it ({@link #reset}), like a network blip under a held request.
+     */
+    public static Socket postAndKeepSocket(URI uri, String xml) throws IOException {
+        byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+        return socket;
+    }
+
+    /** Closes {@code socket} with a TCP RST (linger 0): whatever the server sends next is lost. */
+    public static void reset(Socket socket) throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     private static RawHttp readResponse(InputStream in) throws IOException {
