@@ -5,14 +5,17 @@
 //                          "peer":"b@boshcm.test","room":"r@conference.boshcm.test","nick":"a","hold":1}'
 //
 // "mode":"reload" runs the page-reload scenario instead (no room/nick needed): log in with
-// keepalive, chat, reload the page, restore() the cached session, chat again, disconnect.
+// keepalive, chat, reload the page, restore() the cached session, chat again, disconnect. With
+// "syncDir", the script writes <syncDir>/reloaded once the new page is up and waits for
+// <syncDir>/go before restoring (the test sends a message meanwhile); "duringReload" is the body of
+// the message the restored page must then receive.
 //
 // The page is served from this process on its own loopback port: another origin than the BOSH URL,
 // so every BOSH POST (Content-Type text/xml) is a CORS request with a preflight.
 // Prints the full report as JSON, then a last line `SUMMARY {flat json}` for StropheBoshIT.
 // Exit 0 when the scenario passed, 1 when it failed, 2 on a usage error.
 import { createServer } from 'node:http';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, writeFile, access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +125,10 @@ async function run() {
       await page.reload();
       await page.waitForFunction(() => window.scenarioReady === true);
       report.steps.push('reloaded');
+      if (cfg.syncDir) {
+        await writeFile(join(cfg.syncDir, 'reloaded'), '');
+        await waitForFile(join(cfg.syncDir, 'go'), cfg.stepTimeoutMs);
+      }
       const after = await page.evaluate((c) => window.runReloadPhase2(c), cfg);
       report.afterReload = after;
       report.steps.push(...after.steps);
@@ -136,6 +143,19 @@ async function run() {
     await context?.close().catch(() => {});
     server.close();
     await rm(profile, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+async function waitForFile(path, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await access(path);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no ${path} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 

@@ -131,6 +131,9 @@ window.runReloadPhase2 = async (cfg) => {
   const conn = new Strophe.Connection(cfg.bosh, { keepalive: true });
   let onDisconnected;
   const disconnected = new Promise((resolve) => { onDisconnected = resolve; });
+  // Registered before restore(): the first poll of the restored session may already carry it.
+  const duringReload = cfg.duringReload ? nextStanza(conn, 'message',
+      (m) => bare(m.getAttribute('from')) === cfg.peer && bodyOf(m) === cfg.duringReload) : null;
   try {
     const attached = new Promise((resolve, reject) => {
       let attachedOnce = false;
@@ -150,6 +153,10 @@ window.runReloadPhase2 = async (cfg) => {
     await withTimeout(attached, cfg.stepTimeoutMs, 'ATTACHED');
     steps.push('attached');
     const sidAfterRestore = conn._proto.sid;
+    if (duringReload) {
+      await withTimeout(duringReload, cfg.stepTimeoutMs, 'the message sent during the reload');
+      steps.push('during-reload-received');
+    }
     await echoRoundTrip(conn, cfg, `after-reload-${Date.now()}`);
     steps.push('echo-after-reload');
     conn.disconnect('done');

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.filter.StanzaFilter;
@@ -226,25 +227,45 @@ class BoshResilienceIT {
     /**
      * XEP-0124 §14.3 and strophe.js {@code keepalive}: a page reload aborts the held request; the new
      * page {@code restore()}s the sid and next rid from sessionStorage and carries on in the same
-     * session (same sid, same full JID, no second session creation), and chat still flows.
+     * session (same sid, same full JID, no second session creation), and chat still flows. The CM
+     * notices Chromium dropping the held request (so nothing is written into the dead connection),
+     * and a message the peer sends while the page reloads is delivered to the restored page.
      */
     @Test
-    void b14_3_pageReloadReattachesWithCachedSidAndRidAndMessagesStillFlow() throws Exception {
+    void b14_3_pageReloadReattachesWithCachedSidAndRidAndNoMessageIsLost() throws Exception {
         assertThat(StropheRunner.installed()).as("run `npm ci` in " + StropheRunner.JS_DIR).isTrue();
         cm = DedicatedCm.inFrontOf(prosody);
         XmppUser alice = prosody.createUser("reload");
         XmppUser bob = prosody.createUser("reloadpeer");
         XMPPTCPConnection peer = clients.tcp(prosody, bob);
         List<Jid> echoedTo = echo(peer, alice.jid());
+        java.nio.file.Path sync = java.nio.file.Files.createTempDirectory("strophe-reload");
 
-        StropheRunner.NodeRun run = StropheRunner.run(Map.of(
-                "mode", "reload", "bosh", cm.boshUri().toString(),
+        CompletableFuture<StropheRunner.NodeRun> running = StropheRunner.start(Map.of(
+                "mode", "reload", "bosh", cm.boshUri().toString(), "syncDir", sync.toString(),
+                "duringReload", "sent during the reload",
                 "jid", alice.jidString(), "password", alice.password(), "peer", bob.jidString(), "hold", 1));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!java.nio.file.Files.exists(sync.resolve("reloaded"))) {
+            if (running.isDone()) {
+                throw new AssertionError("the browser stopped before the reload\n" + running.get().describe());
+            }
+            assertThat(System.nanoTime()).as("the page reloaded").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        cm.awaitHeld(0);                                              // the aborted request is known gone
+        Jid browser;
+        synchronized (echoedTo) {
+            browser = echoedTo.get(0);
+        }
+        send(peer, browser, "sent during the reload");
+        java.nio.file.Files.createFile(sync.resolve("go"));
+        StropheRunner.NodeRun run = running.get(150, java.util.concurrent.TimeUnit.SECONDS);
         Map<String, String> summary = run.summary();
 
         assertThat(summary.get("ok")).as(run.describe()).isEqualTo("true");
-        assertThat(summary.get("steps")).as(run.describe())
-                .isEqualTo("connected,echo-before-reload,reloaded,attached,echo-after-reload,disconnected");
+        assertThat(summary.get("steps")).as(run.describe()).isEqualTo("connected,echo-before-reload,reloaded,"
+                + "attached,during-reload-received,echo-after-reload,disconnected");
         assertThat(summary.get("sidAfter")).as(run.describe()).isEqualTo(summary.get("sidBefore"));
         assertThat(summary.get("jidAfter")).as(run.describe()).isEqualTo(summary.get("jidBefore"));
         assertThat(summary.get("sessionCreations")).as(run.describe()).isEqualTo("1");

@@ -40,9 +40,17 @@ public final class DedicatedCm implements AutoCloseable {
         return withArgs(args);
     }
 
-    /** A node started with exactly {@code args}. */
+    /**
+     * A node started with {@code args}, plus {@code --http-stop-timeout 200ms} unless given: a test's
+     * node answers everything before it stops, so it need not give idle keep-alive connections the
+     * usual second to go.
+     */
     public static DedicatedCm withArgs(List<String> args) throws Exception {
-        return new DedicatedCm(Main.start(args.toArray(String[]::new)), List.copyOf(args));
+        List<String> all = new ArrayList<>(args);
+        if (!all.contains("--http-stop-timeout")) {
+            all.addAll(List.of("--http-stop-timeout", "200ms"));
+        }
+        return new DedicatedCm(Main.start(all.toArray(String[]::new)), List.copyOf(all));
     }
 
     public URI boshUri() {

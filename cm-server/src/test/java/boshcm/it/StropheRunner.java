@@ -48,6 +48,21 @@ final class StropheRunner {
         }
     }
 
+    /** {@link #run} on another thread, for tests that act while the browser runs. */
+    static java.util.concurrent.CompletableFuture<NodeRun> start(Map<String, Object> config) {
+        java.util.concurrent.CompletableFuture<NodeRun> result = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(run(config));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, "strophe-runner");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
     /** Runs the script with {@code config} (string and number values), within {@link #NODE_TIMEOUT}. */
     static NodeRun run(Map<String, Object> config) throws IOException, InterruptedException {
         Path out = Files.createTempFile("strophe-it", ".out");
