@@ -54,7 +54,9 @@ class HostileInputIT {
     @BeforeAll
     static void start(ProsodyServer server) throws Exception {
         prosody = server;
+        // Many creations per second from 127.0.0.1 here: no per-client creation rate limit (S-7).
         cm = DedicatedCm.inFrontOf(prosody,
+                "--limits-new-sessions-per-client-per-second", "0",
                 "--session-served-domains", ProsodyServer.DOMAIN,
                 "--session-route-allow-list", "xmpp.boshcm.test:5222");
         raw = cm.raw();

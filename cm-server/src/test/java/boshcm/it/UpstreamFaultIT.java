@@ -44,13 +44,58 @@ class UpstreamFaultIT {
     }
 
     /**
-     * XEP-0206 §6 (X-6-1) and XEP-0124 §17.2 (B-17.2-1): a stanza and then {@code <stream:error>}
-     * from the server reach the client as {@code T(remote-stream-error)} holding the stanza, then a
-     * full copy of the stream error with {@code xmlns:stream} declared, never mapped to the look-alike
-     * binding condition host-unknown.
+     * XEP-0206 §6 (X-6-1): with a request held, a stanza and then {@code <stream:error>} arriving
+     * together (one TCP read) are answered on that request as one {@code T(remote-stream-error)}
+     * holding the stanza and then the stream error, not as a stanza-only response with the error left
+     * for a request the client may never send.
      */
     @Test
-    void x6_1_b17_2_1_streamErrorAfterStanzaGivesRemoteStreamErrorWithStanzaThenError() throws Exception {
+    void x6_1_stanzaAndStreamErrorInOneReadGiveTheHeldRequestOneTerminateWithBoth() throws Exception {
+        cm = startCm();
+        Upstreamed session = openSession(20);
+        Sent held = session.client.send("");
+        cm.awaitHeld(1);
+
+        session.server.send("<message from='" + PEER + "' to='" + STANZA_TO + "' type='chat' id='m1'><body>x</body></message>"
+                + "<stream:error><policy-violation xmlns='" + STREAM_ERRORS + "'/><text xmlns='" + STREAM_ERRORS
+                + "'>bye</text></stream:error></stream:stream>");
+
+        Reply reply = await(held.reply());
+        assertThat(reply.condition()).as("%s", reply).isEqualTo("remote-stream-error");
+        assertThat(reply.payloads()).extracting(Element::getLocalName).as("%s", reply).containsExactly("message", "error");
+        assertThat(RawBosh.children(reply.payloads().get(1))).extracting(Element::getLocalName)
+                .containsExactly("policy-violation", "text");
+    }
+
+    /**
+     * XEP-0124 §8 (B-8-5) and XEP-0206 §2 (X-2-1): stanzas the server sends together (one TCP read)
+     * go to the browser together, on the held request, instead of one per round trip.
+     */
+    @Test
+    void b8_5_stanzasArrivingInOneReadShareTheHeldRequestsResponse() throws Exception {
+        cm = startCm();
+        Upstreamed session = openSession(20);
+        Sent held = session.client.send("");
+        cm.awaitHeld(1);
+
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            burst.append("<message from='" + PEER + "' to='" + STANZA_TO + "' type='chat'><body>b" + i + "</body></message>");
+        }
+        session.server.send(burst.toString());
+
+        Reply reply = await(held.reply());
+        assertThat(reply.chatBodies()).as("%s", reply).containsExactly("b0", "b1", "b2", "b3", "b4");
+    }
+
+    /**
+     * XEP-0206 §6 (X-6-1) and XEP-0124 §17.2 (B-17.2-1): a stanza and then {@code <stream:error>}
+     * arriving while no request is open reach the client on its next request as
+     * {@code T(remote-stream-error)} holding the stanza, then a full copy of the stream error with
+     * {@code xmlns:stream} declared, never mapped to the look-alike binding condition host-unknown.
+     */
+    @Test
+    void x6_1_b17_2_1_streamErrorWhileNoRequestIsOpenGivesNextRequestTheStanzaThenTheError() throws Exception {
         cm = startCm();
         Upstreamed session = openSession(10);
 

@@ -207,10 +207,34 @@ public final class BoshSession {
 
     /** Something happened on the upstream stream. */
     public Step onUpstream(StreamEvent event, long now) {
+        return onUpstream(List.of(event), now);
+    }
+
+    /**
+     * Events the server sent together (one read), in order. They are all taken in before held
+     * requests are answered, so they share a response: a burst of stanzas goes out in one body
+     * (B-8-5), and a stanza followed by a stream error becomes one {@code remote-stream-error}
+     * terminate holding both (X-6-1) instead of a stanza-only response and a terminate left pending.
+     * A full response's worth is sent at once, so that one large read does not pile up (U-15).
+     */
+    public Step onUpstream(List<StreamEvent> events, long now) {
         begin();
-        if (phase != Phase.ACTIVE) {
-            return finish(now);
+        for (StreamEvent event : events) {
+            if (phase != Phase.ACTIVE) {
+                break;
+            }
+            absorb(event);
+            if (phase == Phase.ACTIVE && outbound.bytes() >= policy.maxResponseBytes()) {
+                settle(now);
+            }
         }
+        if (phase == Phase.ACTIVE) {
+            settle(now);
+        }
+        return finish(now);
+    }
+
+    private void absorb(StreamEvent event) {
         if (event instanceof StreamEvent.Opened opened) {
             serverHeader = Optional.of(opened.header());
         } else if (event instanceof StreamEvent.Features features) {
@@ -247,10 +271,6 @@ public final class BoshSession {
         } else {
             throw new AssertionError(event);
         }
-        if (phase == Phase.ACTIVE) {
-            settle(now);
-        }
-        return finish(now);
     }
 
     /** A deadline asked for with {@link Effect.WakeAt} came due (or the driver woke early). */

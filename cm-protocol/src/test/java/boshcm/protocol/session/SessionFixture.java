@@ -72,6 +72,11 @@ final class SessionFixture {
         apply(session.onUpstream(event, now));
     }
 
+    /** Events the server sent in one read, handed to the session together. */
+    void upstreamTogether(StreamEvent... events) {
+        apply(session.onUpstream(List.of(events), now));
+    }
+
     void serverSends(XmlPayload... payloads) {
         for (XmlPayload p : payloads) {
             upstream(new StreamEvent.Element(p));

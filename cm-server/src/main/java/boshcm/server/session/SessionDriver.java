@@ -112,6 +112,14 @@ final class SessionDriver implements UpstreamListener {
         }
     }
 
+    /** One read's events in one session step, so that they share the response (B-8-5, X-6-1). */
+    @Override
+    public void onEvents(List<StreamEvent> events) {
+        if (!ended) {
+            run(() -> session.onUpstream(events, clock.getAsLong()));
+        }
+    }
+
     private void onTimer() {
         timer = null;
         timerAt = Long.MAX_VALUE;
