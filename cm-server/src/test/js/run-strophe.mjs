@@ -4,12 +4,18 @@
 //   node run-strophe.mjs '{"bosh":"http://127.0.0.1:5280/http-bind","jid":"a@boshcm.test","password":"…",
 //                          "peer":"b@boshcm.test","room":"r@conference.boshcm.test","nick":"a","hold":1}'
 //
+// "mode":"reload" runs the page-reload scenario instead (no room/nick needed): log in with
+// keepalive, chat, reload the page, restore() the cached session, chat again, disconnect. With
+// "syncDir", the script writes <syncDir>/reloaded once the new page is up and waits for
+// <syncDir>/go before restoring (the test sends a message meanwhile); "duringReload" is the body of
+// the message the restored page must then receive.
+//
 // The page is served from this process on its own loopback port: another origin than the BOSH URL,
 // so every BOSH POST (Content-Type text/xml) is a CORS request with a preflight.
 // Prints the full report as JSON, then a last line `SUMMARY {flat json}` for StropheBoshIT.
 // Exit 0 when the scenario passed, 1 when it failed, 2 on a usage error.
 import { createServer } from 'node:http';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, writeFile, access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +23,16 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const defaults = {
-  wait: 10, hold: 1, stepTimeoutMs: 20000, totalTimeoutMs: 90000,
+  mode: 'scenario', wait: 10, hold: 1, stepTimeoutMs: 20000, totalTimeoutMs: 90000,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 };
 
 let cfg;
 try {
   cfg = { ...defaults, ...JSON.parse(process.argv[2] ?? '') };
-  for (const key of ['bosh', 'jid', 'password', 'peer', 'room', 'nick']) {
+  const required = cfg.mode === 'reload' ? ['bosh', 'jid', 'password', 'peer']
+    : ['bosh', 'jid', 'password', 'peer', 'room', 'nick'];
+  for (const key of required) {
     if (!cfg[key]) throw new Error(`missing "${key}"`);
   }
 } catch (e) {
@@ -57,7 +65,7 @@ function serve() {
 
 const report = {
   ok: false, hold: cfg.hold, bosh: cfg.bosh, pageOrigin: null, steps: [], statuses: [],
-  preflights: 0, boshPosts: 0, sessionCreation: null, console: [], pageErrors: [], error: null,
+  mode: cfg.mode, preflights: 0, boshPosts: 0, sessionCreations: 0, sessionCreation: null, console: [], pageErrors: [], error: null,
 };
 
 async function run() {
@@ -89,9 +97,11 @@ async function run() {
     });
     page.on('response', async (response) => {
       const request = response.request();
-      if (report.sessionCreation || request.method() !== 'POST' || request.url() !== cfg.bosh) return;
+      if (request.method() !== 'POST' || request.url() !== cfg.bosh) return;
       const sent = request.postData() ?? '';
       if (/\ssid=/.test(sent)) return; // only the session creation request has no sid
+      report.sessionCreations++;
+      if (report.sessionCreation) return;
       report.sessionCreation = {
         request: sent,
         status: response.status(),
@@ -102,12 +112,50 @@ async function run() {
 
     await page.goto(`${report.pageOrigin}/`);
     await page.waitForFunction(() => window.scenarioReady === true);
-    const result = await page.evaluate((c) => window.runScenario(c), cfg);
-    Object.assign(report, result);
+    if (cfg.mode === 'reload') {
+      const before = await page.evaluate((c) => window.runReloadPhase1(c), cfg);
+      report.beforeReload = before;
+      report.steps = [...before.steps];
+      report.statuses = [...before.statuses];
+      if (!before.ok) {
+        report.error = before.error;
+        return;
+      }
+      // Chromium aborts the held BOSH request; sessionStorage survives the reload (same tab, same origin).
+      await page.reload();
+      await page.waitForFunction(() => window.scenarioReady === true);
+      report.steps.push('reloaded');
+      if (cfg.syncDir) {
+        await writeFile(join(cfg.syncDir, 'reloaded'), '');
+        await waitForFile(join(cfg.syncDir, 'go'), cfg.stepTimeoutMs);
+      }
+      const after = await page.evaluate((c) => window.runReloadPhase2(c), cfg);
+      report.afterReload = after;
+      report.steps.push(...after.steps);
+      report.statuses.push('|', ...after.statuses);
+      report.ok = after.ok;
+      report.error = after.error ?? null;
+    } else {
+      const result = await page.evaluate((c) => window.runScenario(c), cfg);
+      Object.assign(report, result);
+    }
   } finally {
     await context?.close().catch(() => {});
     server.close();
     await rm(profile, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+async function waitForFile(path, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await access(path);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no ${path} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 
@@ -135,6 +183,12 @@ const summary = {
   preflights: report.preflights,
   boshPosts: report.boshPosts,
   allowOrigin: report.sessionCreation?.allowOrigin ?? null,
+  sessionCreations: report.sessionCreations,
+  jidBefore: report.beforeReload?.jid ?? null,
+  sidBefore: report.beforeReload?.sid ?? null,
+  jidAfter: report.afterReload?.jid ?? null,
+  sidAfter: report.afterReload?.sid ?? null,
+  cachedSid: report.afterReload?.cached?.sid ?? null,
   pageOrigin: report.pageOrigin,
   error: report.error,
 };

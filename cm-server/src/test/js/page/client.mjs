@@ -92,4 +92,81 @@ window.runScenario = async (cfg) => {
   }
 };
 
+/** Sends a chat message to cfg.peer and waits for the peer's "echo: …" answer. */
+async function echoRoundTrip(conn, cfg, token) {
+  const echo = nextStanza(conn, 'message',
+      (m) => bare(m.getAttribute('from')) === cfg.peer && bodyOf(m) === `echo: ${token}`);
+  conn.send($msg({ to: cfg.peer, type: 'chat' }).c('body').t(token));
+  await withTimeout(echo, cfg.stepTimeoutMs, `the echo of ${token}`);
+}
+
+/** The BOSH tokens strophe.js keeps in sessionStorage with `keepalive: true`. */
+function cachedSession() {
+  return JSON.parse(sessionStorage.getItem('strophe-bosh-session') ?? 'null');
+}
+
+// Page reload (mode "reload" of run-strophe.mjs). Phase 1, before the reload: log in with
+// `keepalive: true` and chat once. The session is left running, with a request held by the CM.
+window.runReloadPhase1 = async (cfg) => {
+  const steps = [];
+  const statuses = [];
+  const conn = new Strophe.Connection(cfg.bosh, { keepalive: true });
+  try {
+    await withTimeout(connect(conn, cfg, statuses, () => {}), cfg.stepTimeoutMs, 'login');
+    steps.push('connected');
+    await echoRoundTrip(conn, cfg, `before-reload-${Date.now()}`);
+    steps.push('echo-before-reload');
+    return { ok: true, steps, statuses, jid: conn.jid, sid: conn._proto.sid, cached: cachedSession() };
+  } catch (e) {
+    return { ok: false, steps, statuses, error: String(e?.stack ?? e) };
+  }
+};
+
+// Phase 2, on the reloaded page: `restore()` re-attaches to the cached sid/rid (no new session), chats
+// again and disconnects.
+window.runReloadPhase2 = async (cfg) => {
+  const steps = [];
+  const statuses = [];
+  const cached = cachedSession();
+  const conn = new Strophe.Connection(cfg.bosh, { keepalive: true });
+  let onDisconnected;
+  const disconnected = new Promise((resolve) => { onDisconnected = resolve; });
+  // Registered before restore(): the first poll of the restored session may already carry it.
+  const duringReload = cfg.duringReload ? nextStanza(conn, 'message',
+      (m) => bare(m.getAttribute('from')) === cfg.peer && bodyOf(m) === cfg.duringReload) : null;
+  try {
+    const attached = new Promise((resolve, reject) => {
+      let attachedOnce = false;
+      conn.restore(cfg.jid, (status, condition) => {
+        statuses.push(statusName(status) + (condition ? `(${condition})` : ''));
+        if (status === Strophe.Status.ATTACHED) {
+          attachedOnce = true;
+          resolve();
+        } else if (attachedOnce && status === Strophe.Status.DISCONNECTED) {
+          onDisconnected();
+        } else if (!attachedOnce && [Strophe.Status.CONNFAIL, Strophe.Status.ERROR,
+            Strophe.Status.DISCONNECTED].includes(status)) {
+          reject(new Error(`restore ended with ${statusName(status)} ${condition ?? ''}`));
+        }
+      }, cfg.wait, cfg.hold);
+    });
+    await withTimeout(attached, cfg.stepTimeoutMs, 'ATTACHED');
+    steps.push('attached');
+    const sidAfterRestore = conn._proto.sid;
+    if (duringReload) {
+      await withTimeout(duringReload, cfg.stepTimeoutMs, 'the message sent during the reload');
+      steps.push('during-reload-received');
+    }
+    await echoRoundTrip(conn, cfg, `after-reload-${Date.now()}`);
+    steps.push('echo-after-reload');
+    conn.disconnect('done');
+    await withTimeout(disconnected, cfg.stepTimeoutMs, 'DISCONNECTED');
+    steps.push('disconnected');
+    return { ok: true, steps, statuses, jid: conn.jid, sid: sidAfterRestore, cached };
+  } catch (e) {
+    try { conn.reset?.(); } catch { /* best effort */ }
+    return { ok: false, steps, statuses, cached, error: String(e?.stack ?? e) };
+  }
+};
+
 window.scenarioReady = true;

@@ -223,11 +223,35 @@ public final class BoshSession {
      * {@link Effect.OpenUpstream}. Events of a stream already closed are ignored.
      */
     public Step onUpstream(String stream, StreamEvent event, long now) {
+        return onUpstream(stream, List.of(event), now);
+    }
+
+    /**
+     * Events the server sent together on {@code stream} (one read), in order. They are all taken in
+     * before held requests are answered, so they share a response: a burst of stanzas goes out in one
+     * body (B-8-5), and a stanza followed by a stream error becomes one {@code remote-stream-error}
+     * terminate holding both (X-6-1) instead of a stanza-only response and a terminate left pending.
+     * A full response's worth is sent at once, so that one large read does not pile up (U-15).
+     */
+    public Step onUpstream(String stream, List<StreamEvent> events, long now) {
         begin();
-        SessionStream s = streams.get(stream);
-        if (phase != Phase.ACTIVE || s == null) {
-            return finish(now);
+        for (StreamEvent event : events) {
+            SessionStream s = streams.get(stream);
+            if (phase != Phase.ACTIVE || s == null) {
+                break;
+            }
+            absorb(s, event);
+            if (phase == Phase.ACTIVE && streams.bufferedBytes() >= policy.maxResponseBytes()) {
+                settle(now);
+            }
         }
+        if (phase == Phase.ACTIVE) {
+            settle(now);
+        }
+        return finish(now);
+    }
+
+    private void absorb(SessionStream s, StreamEvent event) {
         if (event instanceof StreamEvent.Opened opened) {
             s.serverHeader = Optional.of(opened.header());
         } else if (event instanceof StreamEvent.Features features) {
@@ -269,10 +293,6 @@ public final class BoshSession {
         } else {
             throw new AssertionError(event);
         }
-        if (phase == Phase.ACTIVE) {
-            settle(now);
-        }
-        return finish(now);
     }
 
     /** A deadline asked for with {@link Effect.WakeAt} came due (or the driver woke early). */

@@ -86,6 +86,11 @@ final class SessionFixture {
         }
     }
 
+    /** Events the server sent in one read, handed to the session together. */
+    void upstreamTogether(StreamEvent... events) {
+        apply(session.onUpstream(all(Effect.OpenUpstream.class).get(0).stream(), List.of(events), now));
+    }
+
     void serverSends(XmlPayload... payloads) {
         for (XmlPayload p : payloads) {
             upstream(new StreamEvent.Element(p));

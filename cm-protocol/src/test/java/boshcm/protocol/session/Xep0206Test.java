@@ -78,6 +78,55 @@ class Xep0206Test {
         assertThat(f.ended().orElseThrow().condition()).contains(Condition.REMOTE_STREAM_ERROR);
     }
 
+    /** X-6-1 with a request held: a stanza and the stream error from one read share one terminate. */
+    @Test
+    void x6_1_stanzaAndStreamErrorTogetherGiveTheHeldRequestOneTerminateWithBoth() {
+        ExchangeId x = f.send(Req.rid(1001));
+        XmlPayload error = new XmlPayload(Namespaces.STREAMS, "error", Map.of(),
+                "<stream:error xmlns:stream='http://etherx.jabber.org/streams'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+                        .getBytes(StandardCharsets.UTF_8));
+        f.upstreamTogether(new StreamEvent.Element(serverMsg("x")), new StreamEvent.StreamError(error, "conflict"));
+        assertThat(f.responseTo(x).condition()).contains(Condition.REMOTE_STREAM_ERROR);
+        assertThat(f.responseTo(x).payloads()).extracting(XmlPayload::localName).containsExactly("message", "error");
+        assertThat(f.ended()).isPresent();
+    }
+
+    /** B-8-5: stanzas from one read go out together on the held request. */
+    @Test
+    void b8_5_stanzasFromOneReadShareTheHeldRequestsResponse() {
+        ExchangeId x = f.send(Req.rid(1001));
+        f.upstreamTogether(new StreamEvent.Element(serverMsg("a")), new StreamEvent.Element(serverMsg("b")),
+                new StreamEvent.Element(serverMsg("c")));
+        assertThat(f.responseTo(x).payloads()).hasSize(3);
+    }
+
+    /**
+     * U-15 with reads batched: a large read is sent on as soon as it fills a response, so held
+     * requests drain it while it arrives, as they did event by event. Ten stanzas one byte over the
+     * buffer bound, two requests held (hold=2): they take a response's worth each and the session lives.
+     */
+    @Test
+    void u15_largeReadDrainsIntoHeldRequestsBeforeTheBufferBoundApplies() {
+        int size = serverMsg("m0").size();
+        SessionPolicy rc = SessionFixture.rc(2);
+        SessionPolicy small = new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(),
+                rc.pollingInactivity(), rc.polling(), rc.maxPause(), true, false, rc.servedDomains(), rc.routeAllowList(),
+                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 10L * size - 1, 200, 3 * size, true, 8);
+        SessionFixture g = new SessionFixture(small);
+        g.create(Req.create(1000).hold(2));
+        g.serverReady();
+        ExchangeId a = g.send(Req.rid(1001));
+        ExchangeId b = g.send(Req.rid(1002));
+        StreamEvent[] read = new StreamEvent[10];
+        for (int i = 0; i < read.length; i++) {
+            read[i] = new StreamEvent.Element(serverMsg("m" + i));
+        }
+        g.upstreamTogether(read);
+        assertThat(g.all(Effect.CloseUpstream.class)).isEmpty();
+        assertThat(g.responseTo(a).payloads()).hasSize(3);
+        assertThat(g.responseTo(b).payloads()).isNotEmpty();
+    }
+
     @Test
     void b17_2_1_streamErrorIsNeverMappedToALookAlikeCondition() {
         ExchangeId x = f.send(Req.rid(1001));

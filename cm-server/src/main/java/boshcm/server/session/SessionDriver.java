@@ -14,6 +14,7 @@ import boshcm.server.http.TerminateBody;
 import boshcm.server.metrics.SessionMetrics;
 import boshcm.server.upstream.UpstreamConnection;
 import boshcm.server.upstream.UpstreamConnector;
+import boshcm.server.upstream.UpstreamListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -116,11 +117,24 @@ final class SessionDriver {
         }
     }
 
-    /** An event of the upstream connection of {@code stream}, on the loop. */
-    void onUpstream(String stream, StreamEvent event) {
-        if (!ended) {
-            run(() -> session.onUpstream(stream, event, clock.getAsLong()));
-        }
+    /**
+     * The listener of the upstream connection of {@code stream}: one read's events go into one
+     * session step, so that they share a response (B-8-5, X-6-1). Runs on the loop.
+     */
+    private UpstreamListener listenerFor(String stream) {
+        return new UpstreamListener() {
+            @Override
+            public void onEvent(StreamEvent event) {
+                onEvents(List.of(event));
+            }
+
+            @Override
+            public void onEvents(List<StreamEvent> events) {
+                if (!ended) {
+                    run(() -> session.onUpstream(stream, events, clock.getAsLong()));
+                }
+            }
+        };
     }
 
     private void onTimer() {
@@ -180,7 +194,7 @@ final class SessionDriver {
             }
         } else if (effect instanceof Effect.OpenUpstream o) {
             String stream = o.stream();
-            upstreams.put(stream, connector.open(loop, o.target(), o.header(), event -> onUpstream(stream, event)));
+            upstreams.put(stream, connector.open(loop, o.target(), o.header(), listenerFor(stream)));
         } else if (effect instanceof Effect.RestartUpstream r) {
             UpstreamConnection upstream = upstreams.get(r.stream());
             if (upstream != null) {

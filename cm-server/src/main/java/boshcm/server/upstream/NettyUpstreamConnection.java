@@ -25,6 +25,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -89,6 +90,8 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private final UpstreamSettings settings;
     private final UpstreamTls tls;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Events of the open stream from the current read; handed over together on channelReadComplete. */
+    private final List<StreamEvent> batch = new ArrayList<>();
 
     private Phase phase = Phase.CONNECTING;
     private @Nullable Channel channel;
@@ -160,6 +163,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
 
     /** Reports {@code Lost(reason)} unless the session already closed; closes the channel. */
     void fail(String reason) {
+        deliverBatch();                                      // what arrived before the loss comes first
         if (isDone()) {
             return;
         }
@@ -276,6 +280,13 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
+    /** The end of one read: the open stream's events from it go to the listener together. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        deliverBatch();
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.WRITER_IDLE) {
@@ -300,6 +311,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        deliverBatch();
         switch (phase) {
             case CLOSING -> {
                 phase = Phase.CLOSED;
@@ -411,7 +423,21 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             negotiated = true;
             cancelDeadline();
         }
-        notifyListener(event);
+        batch.add(event);
+    }
+
+    /** Hands the events gathered from the current read to the listener in one call. */
+    private void deliverBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<StreamEvent> events = List.copyOf(batch);
+        batch.clear();
+        try {
+            listener.onEvents(events);
+        } catch (RuntimeException e) {
+            LOG.error("upstream {}: listener failed on {} events", target.domain(), events.size(), e);
+        }
     }
 
     private void writeRestart(StreamHeader newHeader) {

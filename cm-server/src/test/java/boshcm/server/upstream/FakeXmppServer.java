@@ -22,29 +22,30 @@ import javax.net.ssl.SSLSocket;
 /**
  * A scripted XMPP server on 127.0.0.1 and an ephemeral port, in the style of OkHttp's MockWebServer:
  * the test accepts a connection and then reads and writes exactly what the scenario needs, with
- * blocking sockets on the test thread (every read has a timeout).
+ * blocking sockets on the test thread (every read has a timeout). Public for the ITs in
+ * {@code boshcm.it} ({@code UpstreamFaultIT}).
  */
-final class FakeXmppServer implements AutoCloseable {
+public final class FakeXmppServer implements AutoCloseable {
 
-    static final String STREAMS_NS = "http://etherx.jabber.org/streams";
-    static final String TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
+    public static final String STREAMS_NS = "http://etherx.jabber.org/streams";
+    public static final String TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
 
     private final ServerSocket server;
     private final AtomicInteger accepted = new AtomicInteger();
 
-    FakeXmppServer() throws IOException {
+    public FakeXmppServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    int acceptedConnections() {
+    public int acceptedConnections() {
         return accepted.get();
     }
 
-    Peer accept() throws IOException {
+    public Peer accept() throws IOException {
         server.setSoTimeout(10_000);
         Socket s = server.accept();
         accepted.incrementAndGet();
@@ -57,28 +58,28 @@ final class FakeXmppServer implements AutoCloseable {
     }
 
     /** The server's stream header, like a real server's answer to ours. */
-    static String header(String id) {
+    public static String header(String id) {
         return "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='" + STREAMS_NS
                 + "' id='" + id + "' from='" + TestCerts.DOMAIN + "' version='1.0' xml:lang='en'>";
     }
 
-    static String featuresStartTls() {
+    public static String featuresStartTls() {
         return "<stream:features><starttls xmlns='" + TLS_NS + "'><required/></starttls>"
                 + "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>"
                 + "</stream:features>";
     }
 
-    static String featuresSasl() {
+    public static String featuresSasl() {
         return "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
                 + "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
     }
 
-    static String featuresBind() {
+    public static String featuresBind() {
         return "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
     }
 
     /** One accepted TCP connection. Text is kept as ISO-8859-1 so bytes map one to one. */
-    static final class Peer implements AutoCloseable {
+    public static final class Peer implements AutoCloseable {
         private final Socket raw;
         private Socket socket;
         private InputStream in;
@@ -100,7 +101,7 @@ final class FakeXmppServer implements AutoCloseable {
         }
 
         /** Reads until {@code marker} has arrived; returns everything up to and including it. */
-        String readUntil(String marker) throws IOException {
+        public String readUntil(String marker) throws IOException {
             byte[] buf = new byte[4096];
             while (unread.indexOf(marker) < 0) {
                 int n = in.read(buf);
@@ -118,13 +119,13 @@ final class FakeXmppServer implements AutoCloseable {
         }
 
         /** Reads up to the end of the next {@code <stream:stream ...>} start tag (skipping an XML declaration). */
-        String readStreamHeader() throws IOException {
+        public String readStreamHeader() throws IOException {
             String before = readUntil("<stream:stream");
             return before + readUntil(">");
         }
 
         /** Reads until the client closes TCP; returns what arrived meanwhile. */
-        String readToEof() throws IOException {
+        public String readToEof() throws IOException {
             byte[] buf = new byte[4096];
             for (int n; (n = in.read(buf)) >= 0; ) {
                 String chunk = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
@@ -137,7 +138,7 @@ final class FakeXmppServer implements AutoCloseable {
         }
 
         /** True if nothing but silence came for {@code wait}; false on EOF; fails on data. */
-        boolean stillOpenAfter(Duration wait) throws IOException {
+        public boolean stillOpenAfter(Duration wait) throws IOException {
             int before = socket.getSoTimeout();
             socket.setSoTimeout((int) wait.toMillis());
             try {
@@ -154,11 +155,11 @@ final class FakeXmppServer implements AutoCloseable {
         }
 
         /** Everything received on this connection so far (cleartext and decrypted). */
-        String received() {
+        public String received() {
             return all.toString();
         }
 
-        void send(String xml) throws IOException {
+        public void send(String xml) throws IOException {
             out.write(xml.getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
@@ -192,12 +193,12 @@ final class FakeXmppServer implements AutoCloseable {
         }
 
         /** TCP RST: linger 0 then close. */
-        void reset() throws IOException {
+        public void reset() throws IOException {
             raw.setSoLinger(true, 0);
             raw.close();
         }
 
-        InetSocketAddress remote() {
+        public InetSocketAddress remote() {
             return (InetSocketAddress) socket.getRemoteSocketAddress();
         }
 

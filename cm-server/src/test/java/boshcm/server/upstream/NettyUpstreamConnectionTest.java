@@ -65,6 +65,19 @@ class NettyUpstreamConnectionTest {
         assertThat(c.encrypted()).isFalse();
     }
 
+    /** B-8-5, X-6-1: the open stream's events from one read reach the session in one call. */
+    @Test
+    void eventsOfOneReadReachTheListenerTogether() throws Exception {
+        open(settings(TlsMode.DISABLED));
+        out();
+        in(header("s1") + featuresSasl());
+        in("<message to='u@x'><body>1</body></message><message to='u@x'><body>2</body></message>"
+                + "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>");
+        assertThat(listener.batchSizes()).containsExactly(2, 3);
+        assertThat(listener.drain()).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("Opened", "Features", "Element", "Element", "StreamError");
+    }
+
     /** U-3: the cleartext header carries no 'from'. */
     @Test
     void cleartextHeaderBeforeStartTlsHasNoFrom() {

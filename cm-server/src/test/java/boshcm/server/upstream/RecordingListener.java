@@ -16,6 +16,7 @@ final class RecordingListener implements UpstreamListener {
 
     private final LinkedBlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
     private final AtomicInteger offLoop = new AtomicInteger();
+    private final List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile EventLoop loop;
 
     RecordingListener(EventLoop loop) {
@@ -28,6 +29,17 @@ final class RecordingListener implements UpstreamListener {
             offLoop.incrementAndGet();
         }
         events.add(event);
+    }
+
+    @Override
+    public void onEvents(List<StreamEvent> batch) {
+        batchSizes.add(batch.size());
+        UpstreamListener.super.onEvents(batch);
+    }
+
+    /** How many events each {@link #onEvents} call carried, in order. */
+    List<Integer> batchSizes() {
+        return List.copyOf(batchSizes);
     }
 
     /** The next event, which must be a {@code type}, within 10 s. */
