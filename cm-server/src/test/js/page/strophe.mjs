@@ -1,6 +1,7 @@
-// The browser side of StropheBoshIT: one scenario against a BOSH endpoint on another origin.
+// The browser side of StropheBoshIT (run-client.mjs, client "strophe"): one scenario against a BOSH
+// endpoint on another origin.
 // window.runScenario(cfg) resolves to { ok, steps, error?, jid?, session? }; every wait is bounded.
-import { Strophe, $msg, $pres } from '/strophe.esm.js';
+import { Strophe, $msg, $pres } from '/lib/strophe.esm.js';
 
 const MUC_NS = 'http://jabber.org/protocol/muc';
 
