@@ -62,7 +62,7 @@ const generated = {};
 async function bundleStanza() {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    stdin: { contents: "export * from 'stanza';", resolveDir: here, loader: 'js' },
+    stdin: { contents: "import * as XMPP from 'stanza'; export default XMPP;", resolveDir: here, loader: 'js' },
     bundle: true, format: 'esm', platform: 'browser', target: 'es2020', write: false,
     logLevel: 'error', define: { global: 'globalThis' },
   });
@@ -182,6 +182,7 @@ const summary = {
   grantedHold: attr(report.sessionCreation?.response, 'hold'),
   grantedRequests: attr(report.sessionCreation?.response, 'requests'),
   grantedWait: attr(report.sessionCreation?.response, 'wait'),
+  streamManagement: report.streamManagement ?? null,
   preflights: report.preflights,
   boshPosts: report.boshPosts,
   allowOrigin: report.sessionCreation?.allowOrigin ?? null,

@@ -35,8 +35,16 @@ record BrowserRun(int exitCode, String stdout, String stderr) {
         }
     }
 
-    /** Runs the scenario described by {@code config} (see run-client.mjs) and waits for it, bounded. */
+    /**
+     * Runs the scenario described by {@code config} (see run-client.mjs) and waits for it, bounded.
+     * {@code -Dbrowser.debug=true} adds {@code "debug": true}: the clients log every BOSH body to the
+     * browser console, which the report carries.
+     */
     static BrowserRun run(Map<String, Object> config) throws IOException, InterruptedException {
+        if (Boolean.getBoolean("browser.debug")) {
+            config = new LinkedHashMap<>(config);
+            config.put("debug", true);
+        }
         Path out = Files.createTempFile("browser-it", ".out");
         Path err = Files.createTempFile("browser-it", ".err");
         try {
