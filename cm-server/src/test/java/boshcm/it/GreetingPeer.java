@@ -45,10 +45,10 @@ final class GreetingPeer {
      * Makes {@code peerUser} and {@code browserUser} mutual contacts, logs {@code peerUser} in over TCP
      * and arms the greeting. Call before the browser logs in.
      */
-    static GreetingPeer start(SmackClients clients, ProsodyServer prosody, XmppUser peerUser, XmppUser browserUser)
+    static GreetingPeer start(SmackClients clients, XmppServer server, XmppUser peerUser, XmppUser browserUser)
             throws Exception {
-        prosody.befriend(peerUser, browserUser);
-        XMPPTCPConnection peer = clients.tcp(prosody, peerUser);
+        server.befriend(peerUser, browserUser);
+        XMPPTCPConnection peer = clients.tcp(server, peerUser);
         return new GreetingPeer(peer, browserUser, "hello from smack " + System.nanoTime());
     }
 
