@@ -66,11 +66,14 @@ class StanzaBoshIT {
         assertThat(summary.get("allowOrigin")).as(run.describe()).isIn(summary.get("pageOrigin"), "*");
         assertThat(run.await("Stanza's reply, seen by the TCP peer", () -> peer.replies.next(TIMEOUT)).getBody())
                 .isEqualTo("reply: " + peer.greeting);
-        // With XEP-0198 on (Stanza, Prosody), stanzas the client had not acked when it left come back
-        // bounced first: a presence of type error may precede the unavailable one.
-        Presence last = run.await("Stanza's unavailable presence, seen by the TCP peer", () -> peer.presences.next(
-                p -> p.getFrom().equals(peer.greeted()) && p.getType() == Presence.Type.unavailable, TIMEOUT));
-        assertThat(last.getType()).isEqualTo(Presence.Type.unavailable);
+        if (bosh.target() == BoshTarget.BOSHCM) {
+            // boshcm closes the upstream stream on terminate, so Prosody ends the session at once. With
+            // XEP-0198 on, stanzas Stanza had not acked come back bounced first: a presence of type
+            // error may precede the unavailable one. (Prosody's own mod_bosh instead puts the session
+            // in smacks hibernation on terminate: contacts see it leave only when that times out.)
+            run.await("Stanza's unavailable presence, seen by the TCP peer", () -> peer.presences.next(
+                    p -> p.getFrom().equals(peer.greeted()) && p.getType() == Presence.Type.unavailable, TIMEOUT));
+        }
         System.err.println("[StanzaBoshIT] against " + bosh + ": " + summary);
     }
 }
