@@ -233,7 +233,7 @@ class BoshResilienceIT {
      */
     @Test
     void b14_3_pageReloadReattachesWithCachedSidAndRidAndNoMessageIsLost() throws Exception {
-        assertThat(StropheRunner.installed()).as("run `npm ci` in " + StropheRunner.JS_DIR).isTrue();
+        BrowserRun.assertInstalled("strophe.js");
         cm = DedicatedCm.inFrontOf(prosody);
         XmppUser alice = prosody.createUser("reload");
         XmppUser bob = prosody.createUser("reloadpeer");
@@ -241,7 +241,8 @@ class BoshResilienceIT {
         List<Jid> echoedTo = echo(peer, alice.jid());
         java.nio.file.Path sync = java.nio.file.Files.createTempDirectory("strophe-reload");
 
-        CompletableFuture<StropheRunner.NodeRun> running = StropheRunner.start(Map.of(
+        CompletableFuture<BrowserRun> running = BrowserRun.start(Map.of(
+                "client", "strophe",
                 "mode", "reload", "bosh", cm.boshUri().toString(), "syncDir", sync.toString(),
                 "duringReload", "sent during the reload",
                 "jid", alice.jidString(), "password", alice.password(), "peer", bob.jidString(), "hold", 1));
@@ -260,7 +261,7 @@ class BoshResilienceIT {
         }
         send(peer, browser, "sent during the reload");
         java.nio.file.Files.createFile(sync.resolve("go"));
-        StropheRunner.NodeRun run = running.get(150, java.util.concurrent.TimeUnit.SECONDS);
+        BrowserRun run = running.get(150, java.util.concurrent.TimeUnit.SECONDS);
         Map<String, String> summary = run.summary();
 
         assertThat(summary.get("ok")).as(run.describe()).isEqualTo("true");

@@ -17,34 +17,37 @@ import java.util.Locale;
  */
 public enum BoshTarget {
 
-    /** boshcm started in-process with {@link Main#start}, upstream to the test Prosody over TLS. */
+    /** boshcm started in-process with {@link Main#start}, upstream to the test server over TLS. */
     BOSHCM {
         @Override
-        public BoshService start(ProsodyServer prosody) throws Exception {
-            List<String> args = cmArgs(prosody);
+        public BoshService start(XmppServer server) throws Exception {
+            List<String> args = cmArgs(server);
             RunningCm cm;
             try {
                 cm = Main.start(args.toArray(String[]::new));
             } catch (Exception | LinkageError e) {
                 throw new IllegalStateException("boshcm did not start with " + args
-                        + " (run with -Dbosh.target=prosody to check the harness against mod_bosh)", e);
+                        + " (run with -Dbosh.target=prosody to check the harness against the server's mod_bosh)", e);
             }
             return new BoshService(this, cm.boshUri(), cm::close);
         }
     },
 
-    /** Prosody's mod_bosh on the test Prosody's HTTP port: the reference behaviour. */
+    /**
+     * The test server's own BOSH (Prosody's mod_bosh; for ejabberd, ejabberd's mod_bosh): the
+     * reference behaviour. Named after Prosody, the server most client tests use.
+     */
     PROSODY {
         @Override
-        public BoshService start(ProsodyServer prosody) {
-            return new BoshService(this, prosody.modBoshUri(), () -> {});
+        public BoshService start(XmppServer server) {
+            return new BoshService(this, server.modBoshUri(), () -> {});
         }
     };
 
     public static final String PROPERTY = "bosh.target";
 
-    /** Starts (or just locates) the endpoint for {@code prosody}. */
-    public abstract BoshService start(ProsodyServer prosody) throws Exception;
+    /** Starts (or just locates) the endpoint for {@code server}. */
+    public abstract BoshService start(XmppServer server) throws Exception;
 
     public static BoshTarget selected() {
         String value = System.getProperty(PROPERTY, "boshcm").trim().toUpperCase(Locale.ROOT);
@@ -56,12 +59,12 @@ public enum BoshTarget {
     }
 
     /**
-     * The command line that points boshcm at {@code prosody}: ephemeral HTTP port on loopback, TLS
+     * The command line that points boshcm at {@code server}: ephemeral HTTP port on loopback, TLS
      * upstream verified against the test CA (PKCS12 trust store).
      */
-    public static List<String> cmArgs(ProsodyServer prosody) {
+    public static List<String> cmArgs(XmppServer server) {
         boolean direct = "direct".equalsIgnoreCase(System.getProperty("bosh.upstream.tls", "starttls"));
-        int port = direct ? prosody.c2sDirectTlsPort() : prosody.c2sPort();
+        int port = direct ? server.c2sDirectTlsPort() : server.c2sPort();
         List<String> args = new ArrayList<>(List.of(
                 "--http-port", "0",
                 "--bind", ProsodyServer.HOST,
@@ -71,8 +74,8 @@ public enum BoshTarget {
             args.add("--insecure-upstream-tls");
         } else {
             args.addAll(List.of(
-                    "--upstream-trust-store-path", prosody.pki().trustStore().toString(),
-                    "--upstream-trust-store-password", prosody.pki().trustStorePassword()));
+                    "--upstream-trust-store-path", server.pki().trustStore().toString(),
+                    "--upstream-trust-store-password", server.pki().trustStorePassword()));
         }
         return args;
     }

@@ -1,6 +1,8 @@
 package boshcm.it;
 
 import boshcm.it.BoshTarget.BoshService;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -11,7 +13,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Gives tests a live {@link ProsodyServer} and the selected {@link BoshService} (see
- * {@link BoshTarget}) as parameters of {@code @BeforeAll}, {@code @BeforeEach} or test methods.
+ * {@link BoshTarget}) as parameters of {@code @BeforeAll}, {@code @BeforeEach} or test methods, and
+ * a live {@link EjabberdServer} to the classes that ask for one (the BOSH service is Prosody's; an
+ * ejabberd test starts its own with {@link BoshTarget#start}).
  *
  * <p>Both are started once per JVM, on first use, and stopped when the JUnit run ends (they sit in
  * the root store). Test classes share them, so each class registers its own users with
@@ -26,13 +30,28 @@ public final class LiveXmppExtension
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == ProsodyServer.class || type == BoshService.class;
+        return type == ProsodyServer.class || type == BoshService.class || type == EjabberdServer.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
+        if (type == EjabberdServer.class) return ejabberd(context);
         return type == ProsodyServer.class ? prosody(context) : bosh(context);
+    }
+
+    static EjabberdServer ejabberd(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(EjabberdServer.class, key -> {
+            try {
+                EjabberdServer server = EjabberdServer.start();
+                System.err.println("[LiveXmpp] ejabberd in " + server.directory() + ", node " + server.node()
+                        + ", c2s " + server.c2sPort() + ", c2s direct TLS " + server.c2sDirectTlsPort()
+                        + ", http " + server.httpPort());
+                return server;
+            } catch (Exception e) {
+                throw new ParameterResolutionException("cannot start ejabberd: " + e.getMessage(), e);
+            }
+        }, EjabberdServer.class);
     }
 
     static ProsodyServer prosody(ExtensionContext context) {
@@ -96,13 +115,19 @@ public final class LiveXmppExtension
     }
 
     private static void report(ExtensionContext context, String what) {
-        ProsodyServer prosody = context.getRoot().getStore(NAMESPACE).get(ProsodyServer.class, ProsodyServer.class);
-        if (prosody == null) {
-            System.err.println("[LiveXmpp] " + what + " (Prosody not started)");
-            return;
+        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        List<XmppServer> servers = new ArrayList<>();
+        for (Class<? extends XmppServer> type : List.of(ProsodyServer.class, EjabberdServer.class)) {
+            XmppServer server = store.get(type, type);
+            if (server != null) servers.add(server);
         }
-        prosody.keepFilesOnClose();
-        System.err.println("[LiveXmpp] " + what + "; Prosody files kept in " + prosody.directory() + "\n"
-                + prosody.diagnostics());
+        if (servers.isEmpty()) {
+            System.err.println("[LiveXmpp] " + what + " (no XMPP server started)");
+        }
+        for (XmppServer server : servers) {
+            server.keepFilesOnClose();
+            System.err.println("[LiveXmpp] " + what + "; " + server.name() + " files kept in " + server.directory()
+                    + "\n" + server.diagnostics());
+        }
     }
 }

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * {@link #close()} sends SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}; the directory is deleted
  * unless {@link #keepFilesOnClose()} was called (the JUnit extension does so when a test fails).
  */
-public final class ProsodyServer implements AutoCloseable {
+public final class ProsodyServer implements XmppServer {
 
     public static final String DOMAIN = "boshcm.test";
     public static final String MUC_DOMAIN = "conference." + DOMAIN;
@@ -99,27 +99,38 @@ public final class ProsodyServer implements AutoCloseable {
         throw last;
     }
 
+    @Override
+    public String name() { return "prosody"; }
+
+    @Override
     public String domain() { return DOMAIN; }
 
+    @Override
     public String mucDomain() { return MUC_DOMAIN; }
 
+    @Override
     public String host() { return HOST; }
 
     /** c2s with STARTTLS (required). */
+    @Override
     public int c2sPort() { return c2sPort; }
 
     /** c2s with direct TLS (XEP-0368 style), same certificate. */
+    @Override
     public int c2sDirectTlsPort() { return c2sDirectTlsPort; }
 
     /** Prosody's HTTP port, serving mod_bosh (plain HTTP, {@code consider_bosh_secure = true}). */
     public int httpPort() { return httpPort; }
 
     /** Prosody's own BOSH endpoint, the reference target. */
+    @Override
     public URI modBoshUri() { return URI.create("http://" + HOST + ":" + httpPort + "/http-bind"); }
 
     /** The CA, the server certificate and the PKCS12 trust store (for the CM and TCP peers). */
+    @Override
     public TestPki pki() { return pki; }
 
+    @Override
     public Path directory() { return dir; }
 
     public Path logFile() { return dir.resolve("prosody.log"); }
@@ -128,9 +139,11 @@ public final class ProsodyServer implements AutoCloseable {
         return Processes.tail(logFile(), lines);
     }
 
+    @Override
     public void keepFilesOnClose() { keepFiles = true; }
 
     /** Registers a fresh account {@code prefix + n} (lower-case letters and digits only). */
+    @Override
     public XmppUser createUser(String prefix) {
         String localpart = prefix + USER_COUNTER.incrementAndGet();
         XmppUser user = new XmppUser(localpart, "pw-" + localpart + "-secret", DOMAIN);
@@ -143,6 +156,7 @@ public final class ProsodyServer implements AutoCloseable {
      * their roster files in Prosody's internal storage. Call it before either user logs in or is
      * probed: Prosody caches rosters it has loaded.
      */
+    @Override
     public void befriend(XmppUser a, XmppUser b) {
         writeRoster(a, b);
         writeRoster(b, a);
@@ -219,6 +233,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     /** The log tail and the stdout of Prosody, for failure messages. */
+    @Override
     public String diagnostics() {
         return "--- " + dir.resolve("prosody.stdout") + "\n" + Processes.tail(dir.resolve("prosody.stdout"), 20)
                 + "\n--- " + logFile() + " (tail)\n" + logTail(60);

@@ -96,16 +96,16 @@ public final class SmackClients implements AutoCloseable {
         return host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1") ? "localhost" : host;
     }
 
-    /** A TCP connection straight to Prosody's c2s port, STARTTLS verified against the test CA. */
-    public XMPPTCPConnection tcp(ProsodyServer prosody, XmppUser user) throws Exception {
+    /** A TCP connection straight to the server's c2s port, STARTTLS verified against the test CA. */
+    public XMPPTCPConnection tcp(XmppServer server, XmppUser user) throws Exception {
         XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
                 .setXmppDomain(user.domain())
                 .setUsernameAndPassword(user.localpart(), user.password())
                 .setResource("tcp")
-                .setHost(prosody.host())
-                .setPort(prosody.c2sPort())
+                .setHost(server.host())
+                .setPort(server.c2sPort())
                 .setSecurityMode(SecurityMode.required)
-                .setCustomX509TrustManager(prosody.pki().trustManager())
+                .setCustomX509TrustManager(server.pki().trustManager())
                 .build();
         return connectAndLogin(new XMPPTCPConnection(config));
     }

@@ -21,7 +21,7 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
- * strophe.js 5 in headless Debian Chromium (playwright-core, {@code src/test/js/run-strophe.mjs})
+ * strophe.js 5 in headless Debian Chromium (playwright-core, {@code src/test/js/run-client.mjs})
  * against the selected BOSH target. The page comes from another origin (its own loopback port), so
  * every BOSH POST is a cross-origin {@code text/xml} request and is preflighted (checklist H-1, H-2).
  * A Smack TCP peer echoes chat messages and owns the MUC room the browser joins.
@@ -40,7 +40,7 @@ class StropheBoshIT {
 
     @BeforeAll
     static void start(ProsodyServer server, BoshService service) {
-        assertThat(StropheRunner.installed()).as("run `npm ci` in " + StropheRunner.JS_DIR).isTrue();
+        BrowserRun.assertInstalled("strophe.js");
         prosody = server;
         bosh = service;
     }
@@ -77,12 +77,12 @@ class StropheBoshIT {
         }, s -> s instanceof Message m && m.getType() == Message.Type.chat && m.getBody() != null
                 && m.getFrom() != null && m.getFrom().asBareJid().equals(alice.jid()));
 
-        Map<String, Object> config = Map.of(
+        BrowserRun run = BrowserRun.run(Map.of(
+                "client", "strophe",
                 "bosh", bosh.uri().toString(),
                 "jid", alice.jidString(), "password", alice.password(),
                 "peer", bob.jidString(), "room", roomJid.toString(), "nick", "alice",
-                "hold", hold);
-        StropheRunner.NodeRun run = StropheRunner.run(config);
+                "hold", hold));
         Map<String, String> summary = run.summary();
 
         assertThat(summary.get("ok")).as(run.describe()).isEqualTo("true");

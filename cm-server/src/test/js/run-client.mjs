@@ -1,74 +1,120 @@
 #!/usr/bin/env node
-// Runs the strophe.js scenario (page/client.mjs) in headless Debian Chromium via playwright-core.
+// Runs one browser XMPP client scenario (page/<client>.mjs) in headless Debian Chromium via
+// playwright-core. Clients:
+//   strophe   strophe.js 5 (StropheBoshIT): chat echo, MUC join and groupchat, disconnect
+//   converse  converse.js headless build (ConverseBoshIT): receive a chat message, reply, log out
+//   stanza    Stanza (StanzaBoshIT), bundled for the browser with esbuild at start: same as converse
 //
-//   node run-strophe.mjs '{"bosh":"http://127.0.0.1:5280/http-bind","jid":"a@boshcm.test","password":"…",
-//                          "peer":"b@boshcm.test","room":"r@conference.boshcm.test","nick":"a","hold":1}'
+//   node run-client.mjs '{"client":"strophe","bosh":"http://127.0.0.1:5280/http-bind","jid":"a@boshcm.test",
+//                         "password":"…","peer":"b@boshcm.test","room":"r@conference.boshcm.test","nick":"a","hold":1}'
 //
-// "mode":"reload" runs the page-reload scenario instead (no room/nick needed): log in with
-// keepalive, chat, reload the page, restore() the cached session, chat again, disconnect. With
+// "mode":"reload" (strophe only) runs the page-reload scenario instead (no room/nick needed): log in
+// with keepalive, chat, reload the page, restore() the cached session, chat again, disconnect. With
 // "syncDir", the script writes <syncDir>/reloaded once the new page is up and waits for
 // <syncDir>/go before restoring (the test sends a message meanwhile); "duringReload" is the body of
 // the message the restored page must then receive.
 //
 // The page is served from this process on its own loopback port: another origin than the BOSH URL,
 // so every BOSH POST (Content-Type text/xml) is a CORS request with a preflight.
-// Prints the full report as JSON, then a last line `SUMMARY {flat json}` for StropheBoshIT.
+// Prints the full report as JSON, then a last line `SUMMARY {flat json}` for the ITs.
 // Exit 0 when the scenario passed, 1 when it failed, 2 on a usage error.
 import { createServer } from 'node:http';
 import { readFile, writeFile, access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, normalize, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const defaults = {
-  mode: 'scenario', wait: 10, hold: 1, stepTimeoutMs: 20000, totalTimeoutMs: 90000,
+  client: 'strophe', mode: 'scenario', wait: 10, hold: 1, stepTimeoutMs: 20000, totalTimeoutMs: 90000,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+};
+const required = {
+  strophe: ['bosh', 'jid', 'password', 'peer', 'room', 'nick'],
+  converse: ['bosh', 'jid', 'password', 'peer'],
+  stanza: ['bosh', 'jid', 'password', 'peer'],
 };
 
 let cfg;
 try {
   cfg = { ...defaults, ...JSON.parse(process.argv[2] ?? '') };
-  const required = cfg.mode === 'reload' ? ['bosh', 'jid', 'password', 'peer']
-    : ['bosh', 'jid', 'password', 'peer', 'room', 'nick'];
-  for (const key of required) {
+  if (!required[cfg.client]) throw new Error(`unknown client "${cfg.client}"`);
+  const keys = cfg.mode === 'reload' ? ['bosh', 'jid', 'password', 'peer'] : required[cfg.client];
+  for (const key of keys) {
     if (!cfg[key]) throw new Error(`missing "${key}"`);
   }
 } catch (e) {
-  console.error(`usage: node run-strophe.mjs '<json config>': ${e.message}`);
+  console.error(`usage: node run-client.mjs '<json config>': ${e.message}`);
   process.exit(2);
 }
 
+const JS = 'text/javascript; charset=utf-8';
+const types = { '.js': JS, '.mjs': JS, '.json': 'application/json', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8', '.wasm': 'application/wasm' };
+// Fixed paths, then whole directories served under a prefix (converse loads emoji.json and lazy
+// chunks from its assets_path).
 const files = {
-  '/': ['page/index.html', 'text/html; charset=utf-8'],
-  '/client.mjs': ['page/client.mjs', 'text/javascript; charset=utf-8'],
-  '/strophe.esm.js': ['node_modules/strophe.js/dist/strophe.esm.js', 'text/javascript; charset=utf-8'],
-  '/strophe.esm.js.map': ['node_modules/strophe.js/dist/strophe.esm.js.map', 'application/json'],
+  '/': `page/${cfg.client}.html`,
+  '/strophe.mjs': 'page/strophe.mjs',
+  '/converse.mjs': 'page/converse.mjs',
+  '/stanza.mjs': 'page/stanza.mjs',
+  '/lib/strophe.esm.js': 'node_modules/strophe.js/dist/strophe.esm.js',
+  '/lib/strophe.esm.js.map': 'node_modules/strophe.js/dist/strophe.esm.js.map',
 };
+const directories = { '/converse/': 'node_modules/converse.js/src/headless/dist/' };
+const generated = {};
+
+/** Stanza ships CommonJS for node and bundlers only: bundle it (and the `events` polyfill) in memory. */
+async function bundleStanza() {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    stdin: { contents: "import * as XMPP from 'stanza'; export default XMPP;", resolveDir: here, loader: 'js' },
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2020', write: false,
+    logLevel: 'error', define: { global: 'globalThis' },
+  });
+  generated['/lib/stanza.js'] = result.outputFiles[0].contents;
+}
+
+function resolve(path) {
+  if (files[path]) return files[path];
+  for (const [prefix, dir] of Object.entries(directories)) {
+    if (path.startsWith(prefix)) {
+      const rest = normalize(path.slice(prefix.length));
+      if (!rest.startsWith('..')) return dir + rest;
+    }
+  }
+  return null;
+}
 
 function serve() {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
-    const entry = files[path];
-    if (!entry) { res.writeHead(404).end(); return; }
+    if (generated[path]) {
+      res.writeHead(200, { 'Content-Type': JS, 'Cache-Control': 'no-store' }).end(generated[path]);
+      return;
+    }
+    const file = resolve(path);
+    if (!file) { res.writeHead(404).end(); return; }
     try {
-      const body = await readFile(join(here, entry[0]));
-      res.writeHead(200, { 'Content-Type': entry[1], 'Cache-Control': 'no-store' }).end(body);
+      const body = await readFile(join(here, file));
+      res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store' }).end(body);
     } catch (e) {
-      res.writeHead(500).end(String(e));
+      res.writeHead(e.code === 'ENOENT' ? 404 : 500).end(String(e));
     }
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 const report = {
-  ok: false, hold: cfg.hold, bosh: cfg.bosh, pageOrigin: null, steps: [], statuses: [],
+  ok: false, client: cfg.client, hold: cfg.hold, bosh: cfg.bosh, pageOrigin: null, steps: [], statuses: [],
   mode: cfg.mode, preflights: 0, boshPosts: 0, sessionCreations: 0, sessionCreation: null, console: [], pageErrors: [], error: null,
 };
 
 async function run() {
+  if (cfg.client === 'stanza') await bundleStanza();
   const server = await serve();
   report.pageOrigin = `http://127.0.0.1:${server.address().port}`;
   const profile = await mkdtemp(join(tmpdir(), 'boshcm-chromium-'));
@@ -99,7 +145,8 @@ async function run() {
       const request = response.request();
       if (request.method() !== 'POST' || request.url() !== cfg.bosh) return;
       const sent = request.postData() ?? '';
-      if (/\ssid=/.test(sent)) return; // only the session creation request has no sid
+      // Only the session creation request has no sid (Stanza sends it as sid="").
+      if (/\ssid=['"][^'"]+['"]/.test(sent)) return;
       report.sessionCreations++;
       if (report.sessionCreation) return;
       report.sessionCreation = {
@@ -146,19 +193,6 @@ async function run() {
   }
 }
 
-async function waitForFile(path, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await access(path);
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`no ${path} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
 let timer;
 const overall = new Promise((_, reject) => {
   timer = setTimeout(() => reject(new Error(`scenario exceeded ${cfg.totalTimeoutMs} ms`)), cfg.totalTimeoutMs);
@@ -172,14 +206,30 @@ try {
   clearTimeout(timer);
 }
 
-const attr = (name) => report.sessionCreation?.response?.match(new RegExp(`\\s${name}=['"]([^'"]*)['"]`))?.[1] ?? null;
+async function waitForFile(path, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await access(path);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no ${path} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+const attr = (xml, name) => xml?.match(new RegExp(`\\s${name}=['"]([^'"]*)['"]`))?.[1] ?? null;
 const summary = {
   ok: report.ok === true,
+  client: cfg.client,
   steps: report.steps.join(','),
-  requestedHold: cfg.hold,
-  grantedHold: attr('hold'),
-  grantedRequests: attr('requests'),
-  grantedWait: attr('wait'),
+  requestedHold: attr(report.sessionCreation?.request, 'hold'),
+  requestedWait: attr(report.sessionCreation?.request, 'wait'),
+  grantedHold: attr(report.sessionCreation?.response, 'hold'),
+  grantedRequests: attr(report.sessionCreation?.response, 'requests'),
+  grantedWait: attr(report.sessionCreation?.response, 'wait'),
+  streamManagement: report.streamManagement ?? null,
   preflights: report.preflights,
   boshPosts: report.boshPosts,
   allowOrigin: report.sessionCreation?.allowOrigin ?? null,

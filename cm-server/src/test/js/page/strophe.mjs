@@ -1,6 +1,7 @@
-// The browser side of StropheBoshIT: one scenario against a BOSH endpoint on another origin.
+// The browser side of StropheBoshIT (run-client.mjs, client "strophe"): one scenario against a BOSH
+// endpoint on another origin.
 // window.runScenario(cfg) resolves to { ok, steps, error?, jid?, session? }; every wait is bounded.
-import { Strophe, $msg, $pres } from '/strophe.esm.js';
+import { Strophe, $msg, $pres } from '/lib/strophe.esm.js';
 
 const MUC_NS = 'http://jabber.org/protocol/muc';
 
@@ -105,7 +106,7 @@ function cachedSession() {
   return JSON.parse(sessionStorage.getItem('strophe-bosh-session') ?? 'null');
 }
 
-// Page reload (mode "reload" of run-strophe.mjs). Phase 1, before the reload: log in with
+// Page reload (mode "reload" of run-client.mjs). Phase 1, before the reload: log in with
 // `keepalive: true` and chat once. The session is left running, with a request held by the CM.
 window.runReloadPhase1 = async (cfg) => {
   const steps = [];
