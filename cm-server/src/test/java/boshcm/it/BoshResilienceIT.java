@@ -2,7 +2,10 @@ package boshcm.it;
 
 import static boshcm.it.RawBosh.await;
 import static boshcm.it.RawBosh.message;
+import static boshcm.it.SmackClients.chatFrom;
+import static boshcm.it.SmackClients.echoChats;
 import static boshcm.it.SmackClients.inbox;
+import static boshcm.it.SmackClients.sendChat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import boshcm.it.RawBosh.Reply;
@@ -14,15 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.jivesoftware.smack.AbstractXMPPConnection;
-import org.jivesoftware.smack.filter.StanzaFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 
@@ -43,6 +43,14 @@ class BoshResilienceIT {
 
     private final SmackClients clients = new SmackClients();
     private DedicatedCm cm;
+
+    // Alice's contact bob, on TCP to Prosody, and (set by loginRawClientAndPeer) alice on a raw BOSH
+    // session through cm, with what bob gets from her.
+    private XmppUser bob;
+    private RawBosh.Session raw;
+    private Jid aliceFull;
+    private XMPPTCPConnection peer;
+    private Inbox<Message> peerInbox;
 
     @BeforeAll
     static void start(ProsodyServer server) {
@@ -67,12 +75,7 @@ class BoshResilienceIT {
     @Test
     void b14_3_2_lostResponsesAreRetransmittedFromCacheAndEveryMessageArrivesExactlyOnceInOrder() throws Exception {
         cm = DedicatedCm.inFrontOf(prosody);
-        XmppUser alice = prosody.createUser("blip");
-        XmppUser bob = prosody.createUser("blippeer");
-        RawBosh.Session raw = cm.raw().open(1, 2);
-        Jid aliceFull = JidCreate.from(raw.login(alice));
-        XMPPTCPConnection peer = clients.tcp(prosody, bob);
-        Inbox<Message> peerInbox = inbox(peer, chatFrom(alice.jid()), Message.class);
+        loginRawClientAndPeer("blip", 1, 2);
         int downCount = 20;
         int upCount = 8;
 
@@ -84,7 +87,7 @@ class BoshResilienceIT {
         while (client.received.size() < downCount || up < upCount) {
             assertThat(System.nanoTime()).as("received so far: %s", client.received).isLessThan(deadline);
             if (down < downCount) {
-                send(peer, aliceFull, "down-" + down++);
+                sendChat(peer, aliceFull, "down-" + down++);
             }
             if (up < upCount) {
                 // A new request with a message: the held one is answered at once (hold=1).
@@ -120,11 +123,7 @@ class BoshResilienceIT {
     @Test
     void b14_3_2_heldRequestsWhoseConnectionIsResetLoseNoMessage() throws Exception {
         cm = DedicatedCm.inFrontOf(prosody);
-        XmppUser alice = prosody.createUser("reset");
-        XmppUser bob = prosody.createUser("resetpeer");
-        RawBosh.Session raw = cm.raw().open(1, 2);
-        Jid aliceFull = JidCreate.from(raw.login(alice));
-        XMPPTCPConnection peer = clients.tcp(prosody, bob);
+        loginRawClientAndPeer("reset", 1, 2);
         int count = 10;
 
         List<String> received = new ArrayList<>();
@@ -137,7 +136,7 @@ class BoshResilienceIT {
                 // Handed to the session before the message can reach it; odd ones may not even be read.
                 cm.awaitMeter("bosh_http_requests_total", v -> v > dispatched, TIMEOUT, "outcome", "dispatched");
             }
-            send(peer, aliceFull, "down-" + i);
+            sendChat(peer, aliceFull, "down-" + i);
             RawBosh.reset(connection);
             Reply retransmitted = cm.raw().post(xml);
             assertThat(retransmitted.isTerminal()).as("%s", retransmitted).isFalse();
@@ -162,12 +161,7 @@ class BoshResilienceIT {
     @Test
     void b14_2_1_requestsArrivingOutOfOrderAreForwardedAndAnsweredInRidOrder() throws Exception {
         cm = DedicatedCm.inFrontOf(prosody);
-        XmppUser alice = prosody.createUser("order");
-        XmppUser bob = prosody.createUser("orderpeer");
-        RawBosh.Session raw = cm.raw().open(2, 20);
-        Jid aliceFull = JidCreate.from(raw.login(alice));
-        XMPPTCPConnection peer = clients.tcp(prosody, bob);
-        Inbox<Message> peerInbox = inbox(peer, chatFrom(alice.jid()), Message.class);
+        loginRawClientAndPeer("order", 2, 20);
 
         long n = raw.takeRid();
         long n1 = raw.takeRid();
@@ -177,12 +171,12 @@ class BoshResilienceIT {
 
         assertThat(peerInbox.take(2, TIMEOUT)).extracting(Message::getBody).containsExactly("a", "b");
         cm.awaitHeld(2);
-        send(peer, aliceFull, "c");
+        sendChat(peer, aliceFull, "c");
         Reply toN = await(first.reply());
         assertThat(toN.chatBodies()).as("rid n is answered first: %s", toN).containsExactly("c");
         raw.send("");                                                 // rid n+2: n+1 and n+2 held (hold=2)
         cm.awaitHeld(2);
-        send(peer, aliceFull, "d");
+        sendChat(peer, aliceFull, "d");
         Reply toN1 = await(second.reply());
         assertThat(toN1.chatBodies()).as("rid n+1 answered second: %s", toN1).containsExactly("d");
     }
@@ -196,12 +190,7 @@ class BoshResilienceIT {
     @Test
     void b14_3_3_repeatedPendingRidAnswersOlderConnectionWithRecoverableErrorAndSessionContinues() throws Exception {
         cm = DedicatedCm.inFrontOf(prosody);
-        XmppUser alice = prosody.createUser("repeat");
-        XmppUser bob = prosody.createUser("repeatpeer");
-        RawBosh.Session raw = cm.raw().open(1, 20);
-        Jid aliceFull = JidCreate.from(raw.login(alice));
-        XMPPTCPConnection peer = clients.tcp(prosody, bob);
-        Inbox<Message> peerInbox = inbox(peer, chatFrom(alice.jid()), Message.class);
+        loginRawClientAndPeer("repeat", 1, 20);
 
         Sent older = raw.send("");
         cm.awaitHeld(1);
@@ -212,7 +201,7 @@ class BoshResilienceIT {
         assertThat(error.type()).as("%s", error).isEqualTo("error");
         cm.awaitHeld(1);                                              // the newer connection is held in its place
         assertThat(newer.reply()).isNotDone();
-        send(peer, aliceFull, "x");
+        sendChat(peer, aliceFull, "x");
         Reply data = await(newer.reply());
         assertThat(data.chatBodies()).as("%s", data).containsExactly("x");
 
@@ -236,9 +225,14 @@ class BoshResilienceIT {
         BrowserRun.assertInstalled("strophe.js");
         cm = DedicatedCm.inFrontOf(prosody);
         XmppUser alice = prosody.createUser("reload");
-        XmppUser bob = prosody.createUser("reloadpeer");
-        XMPPTCPConnection peer = clients.tcp(prosody, bob);
-        List<Jid> echoedTo = echo(peer, alice.jid());
+        bob = prosody.createUser("reloadpeer");
+        peer = clients.tcp(prosody, bob);
+        List<Jid> echoedTo = new ArrayList<>();
+        echoChats(peer, alice.jid(), m -> {
+            synchronized (echoedTo) {
+                echoedTo.add(m.getFrom());
+            }
+        });
         java.nio.file.Path sync = java.nio.file.Files.createTempDirectory("strophe-reload");
 
         CompletableFuture<BrowserRun> running = BrowserRun.start(Map.of(
@@ -259,14 +253,12 @@ class BoshResilienceIT {
         synchronized (echoedTo) {
             browser = echoedTo.get(0);
         }
-        send(peer, browser, "sent during the reload");
+        sendChat(peer, browser, "sent during the reload");
         java.nio.file.Files.createFile(sync.resolve("go"));
         BrowserRun run = running.get(150, java.util.concurrent.TimeUnit.SECONDS);
-        Map<String, String> summary = run.summary();
-
-        assertThat(summary.get("ok")).as(run.describe()).isEqualTo("true");
-        assertThat(summary.get("steps")).as(run.describe()).isEqualTo("connected,echo-before-reload,reloaded,"
+        Map<String, String> summary = run.assertSucceeded("connected,echo-before-reload,reloaded,"
                 + "attached,during-reload-received,echo-after-reload,disconnected");
+
         assertThat(summary.get("sidAfter")).as(run.describe()).isEqualTo(summary.get("sidBefore"));
         assertThat(summary.get("jidAfter")).as(run.describe()).isEqualTo(summary.get("jidBefore"));
         assertThat(summary.get("sessionCreations")).as(run.describe()).isEqualTo("1");
@@ -288,11 +280,7 @@ class BoshResilienceIT {
     @Test
     void b10_4_pauseReleasesHeldRequestsAndOutlivesInactivityAndDeliversWhatCameMeanwhile() throws Exception {
         cm = DedicatedCm.inFrontOf(prosody, "--session-inactivity", "2s", "--session-max-pause", "120s");
-        XmppUser alice = prosody.createUser("pause");
-        XmppUser bob = prosody.createUser("pausepeer");
-        RawBosh.Session raw = cm.raw().open(1, 20);
-        Jid aliceFull = JidCreate.from(raw.login(alice));
-        XMPPTCPConnection peer = clients.tcp(prosody, bob);
+        loginRawClientAndPeer("pause", 1, 20);
 
         Sent held = raw.send("");
         cm.awaitHeld(1);
@@ -306,7 +294,7 @@ class BoshResilienceIT {
         int endedBefore = cm.sessionsEnded("inactivity");
         RawBosh.Session control = cm.raw().open(1, 20);               // silent from its creation reply on
         assertThat(control.creation().isTerminal()).isFalse();
-        send(peer, aliceFull, "while paused");
+        sendChat(peer, aliceFull, "while paused");
         cm.awaitMeter("bosh_sessions_ended_total", v -> v >= endedBefore + 1, TIMEOUT, "cause", "inactivity");
 
         Reply resumed = raw.roundTrip("");
@@ -319,6 +307,20 @@ class BoshResilienceIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Registers alice ({@code tag}) and bob ({@code tag + "peer"}), logs alice in on a raw BOSH session
+     * through {@link #cm} ({@code hold}, {@code wait}) and bob over TCP, and records in
+     * {@link #peerInbox} bob's chat messages from alice.
+     */
+    private void loginRawClientAndPeer(String tag, int hold, int wait) throws Exception {
+        XmppUser alice = prosody.createUser(tag);
+        bob = prosody.createUser(tag + "peer");
+        raw = cm.raw().open(hold, wait);
+        aliceFull = JidCreate.from(raw.login(alice));
+        peer = clients.tcp(prosody, bob);
+        peerInbox = inbox(peer, chatFrom(alice.jid()), Message.class);
+    }
 
     /** The raw client's side of a lossy network: settles held requests, losing every third answer. */
     private static final class Lossy {
@@ -364,33 +366,6 @@ class BoshResilienceIT {
             }
             received.addAll(reply.chatBodies());
         }
-    }
-
-    /** Echoes every chat message from {@code from} back to its sender; returns the JIDs echoed to. */
-    private static List<Jid> echo(XMPPTCPConnection peer, EntityBareJid from) {
-        List<Jid> echoedTo = new ArrayList<>();
-        peer.addSyncStanzaListener(stanza -> {
-            Message m = (Message) stanza;
-            synchronized (echoedTo) {
-                echoedTo.add(m.getFrom());
-            }
-            try {
-                peer.sendStanza(peer.getStanzaFactory().buildMessageStanza()
-                        .to(m.getFrom()).ofType(Message.Type.chat).setBody("echo: " + m.getBody()).build());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, chatFrom(from));
-        return echoedTo;
-    }
-
-    private static void send(AbstractXMPPConnection from, Jid to, String body) throws Exception {
-        from.sendStanza(from.getStanzaFactory().buildMessageStanza().to(to).ofType(Message.Type.chat).setBody(body).build());
-    }
-
-    static StanzaFilter chatFrom(EntityBareJid sender) {
-        return stanza -> stanza instanceof Message m && m.getType() == Message.Type.chat
-                && m.getBody() != null && m.getFrom() != null && m.getFrom().asBareJid().equals(sender);
     }
 
     private static List<String> bodies(String tag, int n) {

@@ -93,6 +93,17 @@ record BrowserRun(int exitCode, String stdout, String stderr) {
         return fields;
     }
 
+    /**
+     * The summary of a run that ended well ({@code "ok":true}) after exactly {@code steps} (comma
+     * separated, in order); a failure carries {@link #describe()}.
+     */
+    Map<String, String> assertSucceeded(String steps) {
+        Map<String, String> summary = summary();
+        assertThat(summary.get("ok")).as(describe()).isEqualTo("true");
+        assertThat(summary.get("steps")).as(describe()).isEqualTo(steps);
+        return summary;
+    }
+
     /** A bounded wait on the Java side, whose failure message carries the browser's report. */
     <T> T await(String what, Wait<T> wait) throws InterruptedException {
         try {

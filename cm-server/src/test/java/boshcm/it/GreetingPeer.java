@@ -1,6 +1,8 @@
 package boshcm.it;
 
+import static boshcm.it.SmackClients.chatFrom;
 import static boshcm.it.SmackClients.inbox;
+import static boshcm.it.SmackClients.sendChatUnchecked;
 
 import boshcm.it.SmackClients.Inbox;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,15 +30,15 @@ final class GreetingPeer {
     private GreetingPeer(XMPPTCPConnection peer, XmppUser browserUser, String greeting) {
         this.greeting = greeting;
         this.presences = inbox(peer, new FromMatchesFilter(browserUser.jid(), true), Presence.class);
-        StanzaFilter chatFromBrowser = stanza -> stanza instanceof Message m && m.getType() == Message.Type.chat
-                && m.getBody() != null && m.getFrom() != null && m.getFrom().asBareJid().equals(browserUser.jid());
+        StanzaFilter chatFromBrowser = chatFrom(browserUser.jid());
         this.replies = inbox(peer, chatFromBrowser, Message.class);
         // The acknowledgement tells the browser its reply has crossed, so it can log out: a client may
         // still hold a stanza it has accepted when it terminates (converse.js does, see docs/testing.md).
-        peer.addSyncStanzaListener(stanza -> send(peer, stanza.getFrom(), "ack: " + ((Message) stanza).getBody()),
+        peer.addSyncStanzaListener(
+                stanza -> sendChatUnchecked(peer, stanza.getFrom(), "ack: " + ((Message) stanza).getBody()),
                 chatFromBrowser);
         peer.addSyncStanzaListener(stanza -> {
-            if (greeted.compareAndSet(null, stanza.getFrom())) send(peer, stanza.getFrom(), greeting);
+            if (greeted.compareAndSet(null, stanza.getFrom())) sendChatUnchecked(peer, stanza.getFrom(), greeting);
         }, stanza -> stanza instanceof Presence p && p.isAvailable() && stanza.getFrom() != null
                 && stanza.getFrom().asBareJid().equals(browserUser.jid()));
     }
@@ -50,15 +52,6 @@ final class GreetingPeer {
         server.befriend(peerUser, browserUser);
         XMPPTCPConnection peer = clients.tcp(server, peerUser);
         return new GreetingPeer(peer, browserUser, "hello from smack " + System.nanoTime());
-    }
-
-    private static void send(XMPPTCPConnection peer, Jid to, String body) {
-        try {
-            peer.sendStanza(peer.getStanzaFactory().buildMessageStanza().to(to).ofType(Message.Type.chat)
-                    .setBody(body).build());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The browser's full JID the greeting went to, or null. */

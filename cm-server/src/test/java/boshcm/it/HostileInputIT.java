@@ -2,7 +2,9 @@ package boshcm.it;
 
 import static boshcm.it.RawBosh.HTTPBIND;
 import static boshcm.it.RawBosh.await;
+import static boshcm.it.SmackClients.chatFrom;
 import static boshcm.it.SmackClients.inbox;
+import static boshcm.it.SmackClients.sendChat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import boshcm.it.RawBosh.RawHttp;
@@ -333,16 +335,16 @@ class HostileInputIT {
         Conversation(AbstractXMPPConnection bosh, XMPPTCPConnection peer) {
             this.bosh = bosh;
             this.peerJid = peer.getUser();
-            this.echoes = inbox(bosh, BoshResilienceIT.chatFrom(peer.getUser().asEntityBareJid()), Message.class);
+            this.echoes = inbox(bosh, chatFrom(peer.getUser().asEntityBareJid()), Message.class);
+            // Not SmackClients.echoChats: a failed echo is recorded here, where the last test reports it.
             peer.addSyncStanzaListener(stanza -> {
                 Message m = (Message) stanza;
                 try {
-                    peer.sendStanza(peer.getStanzaFactory().buildMessageStanza()
-                            .to(m.getFrom()).ofType(Message.Type.chat).setBody("echo: " + m.getBody()).build());
+                    sendChat(peer, m.getFrom(), "echo: " + m.getBody());
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 }
-            }, BoshResilienceIT.chatFrom(bosh.getUser().asEntityBareJid()));
+            }, chatFrom(bosh.getUser().asEntityBareJid()));
         }
 
         void start() {
@@ -361,8 +363,7 @@ class HostileInputIT {
         }
 
         void roundTrip(String body) throws Exception {
-            bosh.sendStanza(bosh.getStanzaFactory().buildMessageStanza()
-                    .to(peerJid).ofType(Message.Type.chat).setBody(body).build());
+            sendChat(bosh, peerJid, body);
             Message echo = echoes.next(TIMEOUT);
             if (!("echo: " + body).equals(echo.getBody())) {
                 throw new AssertionError("expected the echo of " + body + ", got " + echo.getBody());

@@ -2,24 +2,13 @@ package boshcm.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * A real Prosody 0.12 (Debian package {@code prosody}) on free loopback ports, configured for the
@@ -33,105 +22,45 @@ import java.util.stream.Stream;
  * is root it runs as the {@code prosody} user via {@code setpriv} and the directory is given to it.
  * {@link #close()} sends SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}; the directory is deleted
  * unless {@link #keepFilesOnClose()} was called (the JUnit extension does so when a test fails).
+ * Ports, startup and shutdown are {@link LocalXmppServer}'s.
  */
-public final class ProsodyServer implements XmppServer {
+public final class ProsodyServer extends LocalXmppServer {
 
-    public static final String DOMAIN = "boshcm.test";
-    public static final String MUC_DOMAIN = "conference." + DOMAIN;
-    public static final String HOST = "127.0.0.1";
     static final String PROSODY_USER = "prosody";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CTL_TIMEOUT = Duration.ofSeconds(30);
-    private static final AtomicInteger USER_COUNTER = new AtomicInteger();
-
-    private final Path dir;
-    private final TestPki pki;
-    private final int c2sPort;
-    private final int c2sDirectTlsPort;
-    private final int httpPort;
-    private final Process process;
-    private volatile boolean keepFiles = Boolean.getBoolean("prosody.keep");
 
     private ProsodyServer(Path dir, TestPki pki, int[] ports, Process process) {
-        this.dir = dir;
-        this.pki = pki;
-        this.c2sPort = ports[0];
-        this.c2sDirectTlsPort = ports[1];
-        this.httpPort = ports[2];
-        this.process = process;
+        super(dir, pki, ports, process);
     }
 
     /** Writes a config, starts Prosody and returns once all its ports accept connections. */
     public static ProsodyServer start() throws IOException {
         Path dir = Files.createTempDirectory("boshcm-prosody-");
-        TestPki pki;
-        try {
-            pki = TestPki.create(dir.resolve("pki"), DOMAIN);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot create the test PKI in " + dir, e);
-        }
-        // Free ports are picked, released, then bound by Prosody: another process may take one in
-        // between. Rare; a second attempt with fresh ports covers it.
-        IOException last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            int[] ports = freePorts(3);
+        TestPki pki = createPki(dir);
+        return startOnFreePorts(3, ports -> {
             Files.writeString(dir.resolve("prosody.cfg.lua"), config(dir, pki, ports));
             Files.createDirectories(dir.resolve("data"));
             Files.deleteIfExists(dir.resolve("prosody.log"));
-            giveToProsody(dir);
-            Process process = new ProcessBuilder(Processes.asUser(PROSODY_USER,
-                    List.of("prosody", "-F", "--config", dir.resolve("prosody.cfg.lua").toString())))
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("prosody.stdout").toFile())
-                    .start();
-            ProsodyServer server = new ProsodyServer(dir, pki, ports, process);
-            try {
-                server.awaitPorts();
-                return server;
-            } catch (IOException e) {
-                last = e;
-                server.stopProcess();
-            }
-        }
-        throw last;
+            giveTo(PROSODY_USER, dir);
+            Process process = Processes.start(Processes.asUser(PROSODY_USER,
+                    List.of("prosody", "-F", "--config", dir.resolve("prosody.cfg.lua").toString())),
+                    dir, Map.of(), dir.resolve("prosody.stdout"));
+            return new ProsodyServer(dir, pki, ports, process);
+        });
+    }
+
+    @Override
+    void awaitReady() throws IOException {
+        awaitPorts(START_TIMEOUT);
     }
 
     @Override
     public String name() { return "prosody"; }
 
-    @Override
-    public String domain() { return DOMAIN; }
-
-    @Override
-    public String mucDomain() { return MUC_DOMAIN; }
-
-    @Override
-    public String host() { return HOST; }
-
-    /** c2s with STARTTLS (required). */
-    @Override
-    public int c2sPort() { return c2sPort; }
-
-    /** c2s with direct TLS (XEP-0368 style), same certificate. */
-    @Override
-    public int c2sDirectTlsPort() { return c2sDirectTlsPort; }
-
-    /** Prosody's HTTP port, serving mod_bosh (plain HTTP, {@code consider_bosh_secure = true}). */
-    public int httpPort() { return httpPort; }
-
     /** Prosody's own BOSH endpoint, the reference target. */
     @Override
-    public URI modBoshUri() { return URI.create("http://" + HOST + ":" + httpPort + "/http-bind"); }
-
-    /** The CA, the server certificate and the PKCS12 trust store (for the CM and TCP peers). */
-    @Override
-    public TestPki pki() { return pki; }
-
-    @Override
-    public Path directory() { return dir; }
+    public URI modBoshUri() { return URI.create("http://" + HOST + ":" + httpPort() + "/http-bind"); }
 
     public Path logFile() { return dir.resolve("prosody.log"); }
 
@@ -140,15 +69,8 @@ public final class ProsodyServer implements XmppServer {
     }
 
     @Override
-    public void keepFilesOnClose() { keepFiles = true; }
-
-    /** Registers a fresh account {@code prefix + n} (lower-case letters and digits only). */
-    @Override
-    public XmppUser createUser(String prefix) {
-        String localpart = prefix + USER_COUNTER.incrementAndGet();
-        XmppUser user = new XmppUser(localpart, "pw-" + localpart + "-secret", DOMAIN);
-        prosodyctl("register", localpart, DOMAIN, user.password());
-        return user;
+    void register(XmppUser user) {
+        prosodyctl("register", user.localpart(), DOMAIN, user.password());
     }
 
     /**
@@ -174,7 +96,7 @@ public final class ProsodyServer implements XmppServer {
             Files.createDirectories(rosters);
             Path file = rosters.resolve(encode(owner.localpart()) + ".dat");
             Files.writeString(file, lua);
-            giveToProsody(dir.resolve("data"));
+            giveTo(PROSODY_USER, dir.resolve("data"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -201,101 +123,11 @@ public final class ProsodyServer implements XmppServer {
         }
     }
 
-    private void awaitPorts() throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        for (int port : new int[] {c2sPort, c2sDirectTlsPort, httpPort}) {
-            while (!accepts(port)) {
-                if (!process.isAlive()) {
-                    throw new IOException("Prosody exited with " + process.exitValue() + " during startup\n"
-                            + diagnostics());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("Prosody did not open port " + port + " within " + START_TIMEOUT
-                            + "\n" + diagnostics());
-                }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(50); // polling interval, not a wait for an event
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(HOST, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** The log tail and the stdout of Prosody, for failure messages. */
     @Override
     public String diagnostics() {
         return "--- " + dir.resolve("prosody.stdout") + "\n" + Processes.tail(dir.resolve("prosody.stdout"), 20)
                 + "\n--- " + logFile() + " (tail)\n" + logTail(60);
-    }
-
-    @Override
-    public void close() {
-        stopProcess();
-        if (keepFiles) {
-            System.err.println("[ProsodyServer] kept " + dir);
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("[ProsodyServer] could not delete " + dir + ": " + e);
-        }
-    }
-
-    private void stopProcess() {
-        if (!process.isAlive()) return;
-        process.destroy(); // SIGTERM: Prosody shuts down cleanly
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket();
-                socket.bind(new InetSocketAddress(HOST, 0));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) socket.close();
-        }
-    }
-
-    /** Hands {@code path} (recursively) to the prosody user when we are root; no-op otherwise. */
-    private static void giveToProsody(Path path) throws IOException {
-        if (!Processes.isRoot()) return;
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        UserPrincipal user = lookup.lookupPrincipalByName(PROSODY_USER);
-        GroupPrincipal group = lookup.lookupPrincipalByGroupName(PROSODY_USER);
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
-                view.setOwner(user);
-                view.setGroup(group);
-            }
-        }
     }
 
     private static String config(Path dir, TestPki pki, int[] ports) {

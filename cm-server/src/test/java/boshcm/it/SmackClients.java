@@ -10,14 +10,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.SmackException.NotConnectedException;
 import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.bosh.BOSHConfiguration;
 import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
 import org.jivesoftware.smack.filter.StanzaFilter;
+import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Stanza;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.parts.Resourcepart;
 
 /**
@@ -122,6 +126,38 @@ public final class SmackClients implements AutoCloseable {
 
     public static Resourcepart nick(String nick) {
         return Resourcepart.fromOrThrowUnchecked(nick);
+    }
+
+    /** Sends {@code <message type='chat'><body>body</body></message>} from {@code from} to {@code to}. */
+    public static void sendChat(XMPPConnection from, Jid to, String body) throws NotConnectedException, InterruptedException {
+        from.sendStanza(from.getStanzaFactory().buildMessageStanza().to(to).ofType(Message.Type.chat).setBody(body).build());
+    }
+
+    /** {@link #sendChat} for stanza listeners, which cannot throw checked exceptions. */
+    static void sendChatUnchecked(XMPPConnection from, Jid to, String body) {
+        try {
+            sendChat(from, to, body);
+        } catch (NotConnectedException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Chat messages with a body from any resource of {@code sender}. */
+    public static StanzaFilter chatFrom(EntityBareJid sender) {
+        return stanza -> stanza instanceof Message m && m.getType() == Message.Type.chat
+                && m.getBody() != null && m.getFrom() != null && m.getFrom().asBareJid().equals(sender);
+    }
+
+    /**
+     * Makes {@code peer} answer each chat message from {@code sender} with {@code "echo: " + body} to
+     * the full JID it came from; {@code seen} gets each message first.
+     */
+    static void echoChats(XMPPConnection peer, EntityBareJid sender, java.util.function.Consumer<Message> seen) {
+        peer.addSyncStanzaListener(stanza -> {
+            Message m = (Message) stanza;
+            seen.accept(m);
+            sendChatUnchecked(peer, m.getFrom(), "echo: " + m.getBody());
+        }, chatFrom(sender));
     }
 
     /**
