@@ -358,6 +358,9 @@ public final class BoshSession {
             if (phase == Phase.ACTIVE) {
                 bounceUndelivered();
                 closeUpstreams();
+            } else if (!terminalBody.payloads().isEmpty()) {
+                // The upstream is gone, so nothing can bounce: as at inactivity, never lost without a trace.
+                out.add(new Effect.Undeliverable(terminalBody.payloads(), "shut down before the session's end was delivered"));
             }
             for (Held h : held) {
                 respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));

@@ -417,6 +417,17 @@ class BodyParserTest {
         assertThat(p.attributes()).isEqualTo(Map.of("to", "p@example.com"));
     }
 
+    /** B-17.4-1, client to server: an error iq the client answers with goes upstream as it was sent. */
+    @Test
+    void B17_4_1_stanzaErrorFromTheClientIsForwardedUnchanged() {
+        String iq = "<iq type='error' id='v1' to='example.com'><query xmlns='jabber:iq:version'/>"
+                + "<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                + "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>no &amp; thanks</text></error></iq>";
+        ClientBody b = parsed(body("", "<iq xmlns='jabber:client'" + iq.substring(3)));
+        assertThat(payloadTexts(b)).containsExactly(iq);
+        assertThat(b.payloads().get(0).isStanza()).isTrue();
+    }
+
     @Test
     void X2_4_prefixedStanzaIsUnprefixedUpstream() {
         assertThat(payloadTexts(parsed(body("", "<c:message xmlns:c='jabber:client' to='p@example.com'/>"))))

@@ -109,6 +109,20 @@ final class SessionFixture {
         upstream(stream, new StreamEvent.Features(Req.features(), new FeatureSet(false, false, List.of("PLAIN"), false, false, false)));
     }
 
+    /** The connection manager is stopping (B-17.2-5). */
+    void shutdown() {
+        apply(session.onShutdown(now));
+    }
+
+    /** The RC policy with other pause settings: {@code maxPause} zero switches pause off (B-10-8). */
+    static SessionPolicy rcWithPause(Duration maxPause, boolean rejectLongPause) {
+        SessionPolicy rc = rc();
+        return new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(), rc.pollingInactivity(),
+                rc.polling(), maxPause, rejectLongPause, rc.strictOveractivity(), rc.servedDomains(), rc.routeAllowList(),
+                rc.contentTypes(), rc.accept(), rc.sendAcks(), rc.responseCacheSize(), rc.maxRepeats(), rc.repeatWindow(),
+                rc.maxBufferedBytes(), rc.maxBodyPayloads(), rc.maxResponseBytes(), rc.multiStreams(), rc.maxStreams());
+    }
+
     void gone(ExchangeId x) {
         apply(session.onExchangeGone(x, now));
     }

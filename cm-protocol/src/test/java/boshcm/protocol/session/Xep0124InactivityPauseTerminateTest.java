@@ -4,6 +4,7 @@ import static boshcm.protocol.session.Req.msg;
 import static boshcm.protocol.session.Req.serverMsg;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import boshcm.protocol.body.BodyAttribute;
 import boshcm.protocol.body.BodyType;
 import boshcm.protocol.error.Condition;
 import java.time.Duration;
@@ -62,6 +63,46 @@ class Xep0124InactivityPauseTerminateTest {
     void b10_7_pauseAboveMaxpauseIsPolicyViolation() {
         ExchangeId x = f.send(Req.rid(1001).pause(11));
         assertThat(f.responseTo(x).condition()).contains(Condition.POLICY_VIOLATION);
+    }
+
+    /** B-10-7 with {@code session.reject-long-pause=false}: a pause above maxpause is ignored, the request is ordinary. */
+    @Test
+    void b10_7_longPauseIsIgnoredWhenRejectLongPauseIsOff() {
+        SessionFixture g = new SessionFixture(SessionFixture.rcWithPause(Duration.ofSeconds(10), false));
+        g.create(Req.create(1000).waitSecs(3));
+        g.serverReady();
+        ExchangeId x = g.send(Req.rid(1001).pause(11));
+        assertThat(g.answered(x)).as("held like an ordinary request").isFalse();
+        g.advance(Duration.ofSeconds(3));                 // wait
+        assertThat(g.responseTo(x).isTerminal()).isFalse();
+        g.advance(Duration.ofSeconds(3));                 // normal inactivity, not 11 s
+        assertThat(g.ended().orElseThrow().cause()).isEqualTo(EndCause.INACTIVITY);
+    }
+
+    /**
+     * XEP-0124 §10 #inactive (B-10-8): "If the connection manager did not specify a maximum pause
+     * period [...] the client MUST NOT send a 'pause' attribute"; when one comes anyway (maxpause off,
+     * {@code session.max-pause=0s}) it is ignored and the request is an ordinary poll: held, able to
+     * carry data, and the normal inactivity applies.
+     */
+    @Test
+    void b10_8_pauseIsIgnoredWhenMaxpauseIsOff() {
+        SessionFixture g = new SessionFixture(SessionFixture.rcWithPause(Duration.ZERO, true));
+        ExchangeId creation = g.create(Req.create(1000).waitSecs(3));
+        g.serverReady();
+        assertThat(g.responseTo(creation).attribute(BodyAttribute.MAXPAUSE)).isEmpty();
+        ExchangeId one = g.send(Req.rid(1001));
+        ExchangeId pause = g.send(Req.rid(1002).pause(5));
+        assertThat(g.answered(one)).as("released by the next request, hold=1").isTrue();
+        assertThat(g.answered(pause)).as("held like a poll, not answered at once").isFalse();
+        g.serverSends(serverMsg("x"));
+        assertThat(g.responseTo(pause).payloads()).as("a pause response never carries data").hasSize(1);
+        ExchangeId huge = g.send(Req.rid(1003).pause(100_000));
+        assertThat(g.answered(huge)).as("not policy-violation either").isFalse();
+        g.advance(Duration.ofSeconds(3));                 // wait
+        assertThat(g.responseTo(huge).isTerminal()).isFalse();
+        g.advance(Duration.ofSeconds(3));                 // normal inactivity
+        assertThat(g.ended().orElseThrow().cause()).isEqualTo(EndCause.INACTIVITY);
     }
 
     @Test
@@ -127,6 +168,87 @@ class Xep0124InactivityPauseTerminateTest {
     void b13_2_loneTerminateGetsTerminate() {
         ExchangeId term = f.send(Req.rid(1001).terminate());
         assertThat(f.responseTo(term).type()).isEqualTo(BodyType.TERMINATE);
+    }
+
+    /**
+     * XEP-0124 §13 #terminate (B-13-3): a terminated session is gone. A new request and the replay of
+     * the terminate request both get item-not-found; nothing more goes upstream.
+     */
+    @Test
+    void b13_3_terminatedSessionIsGone() {
+        ExchangeId one = f.send(Req.rid(1001));
+        f.send(Req.rid(1002).terminate());
+        assertThat(f.responseTo(one).type()).isEqualTo(BodyType.TERMINATE);
+        ExchangeId next = f.send(Req.rid(1003).payload(msg("late")));
+        ExchangeId replay = f.send(Req.rid(1002).terminate());
+        ExchangeId older = f.send(Req.rid(1001));
+        assertThat(f.responseTo(next).condition()).contains(Condition.ITEM_NOT_FOUND);
+        assertThat(f.responseTo(replay).condition()).contains(Condition.ITEM_NOT_FOUND);
+        assertThat(f.responseTo(older).condition()).contains(Condition.ITEM_NOT_FOUND);
+        assertThat(f.sentUpstream()).isEmpty();
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(1);
+    }
+
+    /** XEP-0206 §7 (X-7-1): stanzas waiting for a client that terminates are bounced before the stream closes. */
+    @Test
+    void x7_1_undeliveredStanzasBounceWhenTheClientTerminates() {
+        f.serverSends(serverMsg("m1"));                   // the creation was answered: nothing is held
+        f.send(Req.rid(1001).terminate());
+        assertBouncedThenClosed("m1");
+        assertThat(f.ended().orElseThrow().cause()).isEqualTo(EndCause.CLIENT_TERMINATE);
+    }
+
+    /** XEP-0206 §7 (X-7-1): stanzas waiting when a binding error ends the session are bounced. */
+    @Test
+    void x7_1_undeliveredStanzasBounceWhenABindingErrorEndsTheSession() {
+        f.serverSends(serverMsg("m1"));
+        ExchangeId x = f.send(Req.rid(1009));             // beyond the window
+        assertThat(f.responseTo(x).condition()).contains(Condition.ITEM_NOT_FOUND);
+        assertBouncedThenClosed("m1");
+        assertThat(f.ended().orElseThrow().cause()).isEqualTo(EndCause.BINDING_ERROR);
+    }
+
+    /**
+     * XEP-0124 §17.2 (B-17.2-5) system-shutdown: every open request gets it (one held, one waiting
+     * behind a rid gap), waiting stanzas are bounced (X-7-1), and the stream closes gracefully.
+     */
+    @Test
+    void b17_2_5_x7_1_shutdownAnswersOpenRequestsBouncesStanzasAndClosesGracefully() {
+        f.serverSends(serverMsg("m1"));                   // nothing held: m1 waits
+        ExchangeId ahead = f.send(Req.rid(1002));         // waits for rid 1001
+        f.shutdown();
+        assertThat(f.responseTo(ahead).condition()).contains(Condition.SYSTEM_SHUTDOWN);
+        assertBouncedThenClosed("m1");
+        assertThat(f.ended().orElseThrow()).isEqualTo(new Effect.Ended(EndCause.SHUTDOWN, Optional.of(Condition.SYSTEM_SHUTDOWN)));
+
+        SessionFixture g = new SessionFixture();
+        g.create(Req.create(1000).waitSecs(3));
+        g.serverReady();
+        ExchangeId held = g.send(Req.rid(1001));
+        g.shutdown();
+        assertThat(g.responseTo(held).condition()).contains(Condition.SYSTEM_SHUTDOWN);
+        assertThat(g.all(Effect.CloseUpstream.class)).extracting(Effect.CloseUpstream::mode).containsExactly(CloseMode.GRACEFUL);
+
+        // The upstream already lost, its stanza waiting with the end for the next request: it is
+        // reported undeliverable (it cannot bounce), not dropped silently.
+        SessionFixture h = new SessionFixture();
+        h.create(Req.create(1000).waitSecs(3));
+        h.serverReady();
+        h.serverSends(serverMsg("m2"));
+        h.upstream(new boshcm.protocol.xmpp.StreamEvent.Lost("reset"));
+        h.shutdown();
+        assertThat(h.all(Effect.Undeliverable.class)).flatExtracting(Effect.Undeliverable::payloads)
+                .extracting(p -> p.attribute("id").orElseThrow()).containsExactly("m2");
+        assertThat(h.ended().orElseThrow().cause()).isEqualTo(EndCause.SHUTDOWN);
+    }
+
+    private void assertBouncedThenClosed(String... ids) {
+        String stream = f.all(Effect.OpenUpstream.class).get(0).stream();
+        assertThat(f.bouncedIds(stream)).containsExactly(ids);
+        int bounce = f.effects.indexOf(f.all(Effect.Bounce.class).get(0));
+        int close = f.effects.indexOf(f.all(Effect.CloseUpstream.class).get(0));
+        assertThat(bounce).as("bounced before the stream closes").isLessThan(close);
+        assertThat(f.all(Effect.CloseUpstream.class)).extracting(Effect.CloseUpstream::mode).containsExactly(CloseMode.GRACEFUL);
     }
 
     @Test

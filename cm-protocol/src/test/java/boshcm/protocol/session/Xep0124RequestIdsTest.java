@@ -139,6 +139,22 @@ class Xep0124RequestIdsTest {
         assertThat(g.ended().get().cause()).isEqualTo(EndCause.CLIENT_TERMINATE);
     }
 
+    /** B-11-2 for pause: a pause request may be one beyond the window; it waits for the gap like any other. */
+    @Test
+    void b11_2_pauseMayExceedTheWindowByOne() {
+        SessionFixture g = new SessionFixture();
+        g.create(Req.create(1000));
+        g.serverReady();
+        g.send(Req.rid(1002).payload(msg("b")));
+        ExchangeId pause = g.send(Req.rid(1003).pause(5));
+        assertThat(g.answered(pause)).as("admitted, not item-not-found").isFalse();
+        g.send(Req.rid(1001).payload(msg("a")));
+        assertThat(g.sentUpstreamIds()).containsExactly("a", "b");
+        assertThat(g.responseTo(pause).isTerminal()).isFalse();
+        assertThat(g.responseTo(pause).payloads()).isEmpty();
+        assertThat(g.ended()).isEmpty();
+    }
+
     @Test
     void b14_1_1_largeRidsWork() {
         SessionFixture g = new SessionFixture();

@@ -184,6 +184,40 @@ class Xep0124SessionCreationTest {
         assertThat(modern.responseTo(y).condition()).contains(Condition.ITEM_NOT_FOUND);
     }
 
+    /**
+     * XEP-0124 §7.1 (B-7.1-9): creation-only attributes on a later request renegotiate nothing. The
+     * session keeps wait 3 s, hold 1 and the default Content-Type; {@code ver} and {@code route} change
+     * nothing either, and no second connection is opened. ({@code to} is B-16-1 / B-16-2.)
+     */
+    @Test
+    void b7_1_9_creationAttributesOnALaterRequestDoNotRenegotiate() {
+        SessionFixture g = new SessionFixture(SessionFixture.rc(2));  // a later hold='2' would be grantable
+        g.create(Req.create(1000).waitSecs(3).hold(1));
+        g.serverReady();
+        ExchangeId first = g.send(Req.rid(1001).waitSecs(1).hold(2).content("text/plain; charset=utf-8")
+                .ver("1.6").route("xmpp:evil.test:25"));
+        g.advance(Duration.ofSeconds(2));
+        assertThat(g.answered(first)).as("wait is still 3 s, not 1 s").isFalse();
+        ExchangeId second = g.send(Req.rid(1002).waitSecs(60).hold(2));
+        assertThat(g.answered(first)).as("hold is still 1: the next request releases the held one").isTrue();
+        assertThat(g.answered(second)).isFalse();
+        g.advance(Duration.ofSeconds(3));
+        assertThat(g.answered(second)).as("answered at the negotiated wait").isTrue();
+        assertThat(g.responses()).hasSize(3)
+                .allSatisfy(r -> assertThat(r.contentType()).isEqualTo("text/xml; charset=utf-8"))
+                .allSatisfy(r -> assertThat(r.httpStatus()).isEqualTo(200));
+        assertThat(g.responses().subList(1, 3)).allSatisfy(r -> {
+            assertThat(r.body().isTerminal()).isFalse();
+            assertThat(r.body().attribute(VER)).isEmpty();
+        });
+        SessionParams p = g.session.params().orElseThrow();
+        assertThat(p.waitPeriod()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.hold()).isEqualTo(1);
+        assertThat(p.ver().orElseThrow()).hasToString("1.11");
+        assertThat(g.all(Effect.OpenUpstream.class)).hasSize(1);
+        assertThat(g.ended()).isEmpty();
+    }
+
     @Test
     void b7_1_10_x3_1_upstreamHeaderCarriesLangVersionAndFrom() {
         f.create(Req.create(1000).lang("de").from("user@example.com"));

@@ -62,6 +62,20 @@ class Xep0206Test {
         assertThat(f.sentUpstreamIds()).containsExactly("early");
     }
 
+    /**
+     * X-5-7: only a SASL 1 {@code <success/>} needs a stream restart. After a SASL2 (XEP-0388)
+     * {@code <success xmlns='urn:xmpp:sasl:2'/>} the stream goes on, so the client's next payloads go
+     * upstream at once and no restart is waited for.
+     */
+    @Test
+    void x5_7_sasl2SuccessNeedsNoRestart() {
+        f.send(Req.rid(1001));
+        f.serverSends(Req.element("urn:xmpp:sasl:2", "success"));
+        f.send(Req.rid(1002).payload(msg("at-once")));
+        assertThat(f.sentUpstreamIds()).containsExactly("at-once");
+        assertThat(f.all(Effect.RestartUpstream.class)).isEmpty();
+    }
+
     @Test
     void x6_1_streamErrorDeliversPendingStanzasThenTheError_u8() {
         f.send(Req.rid(1001));

@@ -281,6 +281,26 @@ class StreamTokenizerTest {
         assertThat(m.boundJid()).isEmpty();
     }
 
+    /**
+     * B-17.4-1: stanza-level errors are the application's business (XEP-0124 §17.4 leaves them out of
+     * scope): an error iq from the server reaches the client as it was sent, only gaining
+     * {@code xmlns='jabber:client'} (X-2-3). Nothing in it is mapped to a binding condition.
+     */
+    @Test
+    void B17_4_1_stanzaErrorFromTheServerIsRelayedUnchanged() {
+        String error = "<error type='cancel' by='example.com'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                + "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>no &lt;such&gt; node</text>"
+                + "<app-detail xmlns='urn:example:app'/></error>";
+        String iq = "<iq type='error' id='q1' from='pubsub.example.com' to='u@example.com/r'>"
+                + "<pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='n'/></pubsub>" + error + "</iq>";
+        List<StreamEvent> events = feed(HEADER + iq);
+        assertThat(events).hasSize(2);
+        XmlPayload p = ((Element) events.get(1)).payload();
+        assertThat(p.text()).isEqualTo("<iq xmlns='jabber:client'" + iq.substring(3));
+        assertThat(p.isStanza()).isTrue();
+        assertThat(p.attribute("type")).contains("error");
+    }
+
     @Test
     void B6_2_textIsReEscapedForTheClient() {
         XmlPayload m = ((Element) feed(REALISTIC).get(7)).payload();

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import boshcm.protocol.error.Condition;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +66,36 @@ class PostBodyTest {
             assertThat(call.rejected().condition()).isEqualTo(Condition.POLICY_VIOLATION);
             assertThat(call.rejected().sid()).contains("n1-abc");
             assertThat(cm.parser.seen).isEmpty();
+        }
+    }
+
+    /**
+     * XEP-0124 §5 (B-5-2): request headers the protocol does not define are ignored. The same body
+     * with {@code X-Foo}, {@code Cookie} and {@code Authorization} reaches the endpoint as the same
+     * request from the same client, and gets the same response (headers and bytes, Date aside).
+     */
+    @Test
+    void B52_undefinedRequestHeadersAreIgnored() throws Exception {
+        try (TestCm cm = new TestCm(true, new FakeEndpoint())) {
+            String body = "<body rid='7' sid='n1-abc' xmlns='http://jabber.org/protocol/httpbind'/>";
+            RawResponse plain = cm.send(TestCm.post(body));
+            FakeEndpoint.Call plainCall = cm.endpoint.next();
+            RawResponse decorated = cm.send(TestCm.post(body, "X-Foo: bar", "Cookie: a=b; JSESSIONID=x",
+                    "Authorization: Basic eHg6eXk=", "X-Requested-With: XMLHttpRequest"));
+            FakeEndpoint.Call decoratedCall = cm.endpoint.next();
+
+            assertThat(decoratedCall.body()).isEqualTo(plainCall.body());
+            assertThat(decoratedCall.exchange().clientAddress()).isEqualTo(plainCall.exchange().clientAddress());
+            assertThat(decoratedCall.exchange().secure()).isEqualTo(plainCall.exchange().secure());
+            assertThat(decorated.status()).isEqualTo(plain.status()).isEqualTo(200);
+            assertThat(decorated.text()).isEqualTo(plain.text());
+            Map<String, List<String>> plainHeaders = new TreeMap<>(plain.headers());
+            Map<String, List<String>> decoratedHeaders = new TreeMap<>(decorated.headers());
+            plainHeaders.remove("date");
+            decoratedHeaders.remove("date");
+            assertThat(decoratedHeaders).isEqualTo(plainHeaders);
+            assertThat(decorated.has("Set-Cookie")).isFalse();
+            assertThat(decorated.has("WWW-Authenticate")).isFalse();
         }
     }
 

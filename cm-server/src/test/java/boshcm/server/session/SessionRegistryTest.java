@@ -145,6 +145,98 @@ class SessionRegistryTest {
         assertThat(late.answer()).contains("condition='system-shutdown'");
     }
 
+    /**
+     * XEP-0124 §7.1 (B-7.1-1): a body with a {@code sid} is never a session creation, whatever creation
+     * attributes it carries: an unknown sid gets item-not-found, and no session or connection is made.
+     */
+    @Test
+    void b7_1_1_bodyWithAnUnknownSidIsNeverACreation() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange x = new FakeExchange("10.0.0.1", false);
+        r.request(body("<body rid='100' sid='t1-nonexistent' to='example.com' ver='1.11' wait='30' hold='1'"
+                + " xmlns='http://jabber.org/protocol/httpbind'/>"), x);
+        assertThat(x.answer()).contains("type='terminate'").contains("condition='item-not-found'");
+        assertThat(r.size()).isZero();
+        assertThat(connector.opened.isEmpty()).isTrue();
+        assertThat(meters.get("bosh.sessions.started").counter().count()).isZero();
+    }
+
+    /**
+     * XEP-0124 §13 #terminate (B-13-3): once the client has terminated, its sid is forgotten: the next
+     * request and the replay of the terminate request both get item-not-found, and the upstream
+     * stream was closed gracefully.
+     */
+    @Test
+    void b13_3_terminatedSessionIsGoneForNewRequestsAndReplays() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange created = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), created);
+        FakeConnection up = connector.opened.poll(5);
+        up.ready();
+        String sid = sidOf(created.answer());
+        FakeExchange held = new FakeExchange("10.0.0.1", false);
+        r.request(body(later(101, sid, "")), held);
+        FakeExchange terminate = new FakeExchange("10.0.0.1", false);
+        r.request(body(later(102, sid, " type='terminate'")), terminate);
+        assertThat(held.answer()).contains("type='terminate'").doesNotContain("condition=");
+        assertThat(terminate.answer()).doesNotContain("type=");
+        assertThat(up.closed.get(5, TimeUnit.SECONDS)).isEqualTo(CloseMode.GRACEFUL);
+
+        FakeExchange next = new FakeExchange("10.0.0.1", false);
+        r.request(body(later(103, sid, "")), next);
+        FakeExchange replay = new FakeExchange("10.0.0.1", false);
+        r.request(body(later(102, sid, " type='terminate'")), replay);
+        assertThat(next.answer()).contains("type='terminate'").contains("condition='item-not-found'");
+        assertThat(replay.answer()).contains("type='terminate'").contains("condition='item-not-found'");
+        assertThat(r.size()).isZero();
+        assertThat(connector.opened.isEmpty()).as("no second connection").isTrue();
+    }
+
+    /**
+     * S-4: a sid and the next rid are enough to take over a session, so logs never show a whole sid,
+     * only {@link SidGenerator#redact}'s prefix: checked on everything the session classes log at
+     * DEBUG over a session's life (created, stanzas undeliverable, ended).
+     */
+    @Test
+    void s4_sidsAreLoggedOnlyRedacted() throws Exception {
+        ch.qos.logback.classic.Logger boshcm = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("boshcm");
+        ch.qos.logback.classic.Level before = boshcm.getLevel();
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        boshcm.addAppender(appender);
+        boshcm.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+            FakeExchange created = new FakeExchange("10.0.0.1", false);
+            r.request(body(create()), created);
+            FakeConnection up = connector.opened.poll(5);
+            up.ready();
+            String sid = sidOf(created.answer());
+            up.emit(new StreamEvent.Element(new XmlPayload(Namespaces.JABBER_CLIENT, "message", Map.of("id", "m1"),
+                    "<message xmlns='jabber:client' id='m1'><body>x</body></message>".getBytes(StandardCharsets.UTF_8))));
+            up.emit(new StreamEvent.Lost("reset"));     // m1 and the end wait for a request that never comes
+            r.shutdown(Duration.ofSeconds(5));
+            assertThat(r.size()).isZero();
+
+            List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+            assertThat(lines).as("the session's end is logged").anyMatch(l -> l.contains(SidGenerator.redact(sid)));
+            assertThat(lines).as("so is m1, which could not bounce").anyMatch(l -> l.contains("undeliverable"));
+            assertThat(lines).noneMatch(l -> l.contains(sid)).noneMatch(l -> l.contains(sid.substring(3)));
+        } finally {
+            boshcm.setLevel(before);
+            boshcm.detachAppender(appender);
+        }
+    }
+
+    private static String sidOf(String creationAnswer) {
+        return creationAnswer.replaceAll("(?s).*sid='([^']+)'.*", "$1");
+    }
+
+    private static String later(long rid, String sid, String attributes) {
+        return "<body rid='" + rid + "' sid='" + sid + "'" + attributes + " xmlns='http://jabber.org/protocol/httpbind'/>";
+    }
+
     // ------------------------------------------------------------------------------ fakes
 
     static final class FakeExchange implements Exchange {
@@ -255,6 +347,10 @@ class SessionRegistryTest {
 
         void add(FakeConnection c) {
             q.add(c);
+        }
+
+        boolean isEmpty() {
+            return q.isEmpty();
         }
 
         FakeConnection poll(int seconds) throws InterruptedException {
