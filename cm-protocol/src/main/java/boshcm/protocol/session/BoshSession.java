@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,27 +48,6 @@ import java.util.function.Supplier;
  */
 public final class BoshSession {
 
-    /** A processed request waiting for its response. {@code exchange} is null once the client left. */
-    private static final class Held {
-        final long rid;
-        final long deadline;
-        final boolean pause;
-        ExchangeId exchange;
-        long reportRid;
-        long reportMillis;
-
-        Held(long rid, ExchangeId exchange, long deadline, boolean pause) {
-            this.rid = rid;
-            this.exchange = exchange;
-            this.deadline = deadline;
-            this.pause = pause;
-        }
-
-        boolean urgent() {
-            return pause || reportRid > 0;
-        }
-    }
-
     /** A request admitted ahead of a gap in the rids. {@code exchange} is null once the client left. */
     private record Ahead(ClientBody body, ExchangeId exchange, long arrivedAt) {}
 
@@ -87,7 +65,7 @@ public final class BoshSession {
     private ResponseBuffer responses;
     private KeySequence keys;
     private final TreeMap<Long, Ahead> ahead = new TreeMap<>();
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final HeldRequests held = new HeldRequests();
     private final SessionStreams streams;
 
     private long lastResponseAt;
@@ -101,7 +79,7 @@ public final class BoshSession {
     private ServerBody terminalBody;
     private EndCause terminalCause;
 
-    private List<Effect> out = new ArrayList<>();
+    private final Outbox out = new Outbox();
 
     /**
      * @param streamNames where stream names come from (XEP-0124 §16 #multi-discover: opaque,
@@ -157,6 +135,7 @@ public final class BoshSession {
         Negotiation.Accepted accepted = (Negotiation.Accepted) result;
         params = accepted.params();
         phase = Phase.ACTIVE;
+        out.negotiated(params);
         creationRid = body.rid();
         window = new RidWindow(creationRid, params.requests());
         responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes());
@@ -169,7 +148,8 @@ public final class BoshSession {
         forwardUpstream(first, body.payloads());
         // X-4-1: the creation request is held like any other, so it carries the stream features
         // as soon as the server sends them, or returns empty at 'wait'.
-        held.addLast(new Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false));
+        held.add(new HeldRequests.Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false,
+                Optional.empty()));
         settle(now);
         return finish(now);
     }
@@ -181,7 +161,7 @@ public final class BoshSession {
             case NEW:
                 throw new IllegalStateException("onRequest before onCreate");
             case ENDED:
-                respond(exchange, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
+                out.respond(exchange, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
                 return finish(now);
             case TERMINAL_PENDING:
                 deliverTerminal(exchange);
@@ -200,7 +180,7 @@ public final class BoshSession {
             Ahead previous = ahead.put(body.rid(), new Ahead(body, exchange, now));
             if (previous != null && previous.exchange() != null) {
                 // B-14.3-3: the older connection for a repeated, still-unanswered rid gets the recoverable error.
-                respond(previous.exchange(), ServerBody.recoverableError());
+                out.respond(previous.exchange(), ServerBody.recoverableError());
             }
         } else {
             process(body, exchange, now);
@@ -315,19 +295,14 @@ public final class BoshSession {
     public Step onExchangeGone(ExchangeId exchange, long now) {
         begin();
         if (phase == Phase.ACTIVE) {
-            for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
-                Held h = it.next();
-                if (exchange.equals(h.exchange)) {
-                    // Answered, empty, into the response cache only: any data stays queued for a live
-                    // request, and a retransmission of this rid gets the empty answer (§14.3).
-                    it.remove();
-                    h.exchange = null;
-                    if (!h.pause) {
-                        responses.put(h.rid, withAck(ServerBody.empty(), h.rid), now);
-                    }
-                    lastResponseAt = now;
-                    break;
+            HeldRequests.Held h = held.remove(exchange);
+            if (h != null) {
+                // Answered, empty, into the response cache only: any data stays queued for a live
+                // request, and a retransmission of this rid gets the empty answer (§14.3).
+                if (!h.pause) {
+                    responses.put(h.rid, withAck(ServerBody.empty(), h.rid), now);
                 }
+                lastResponseAt = now;
             }
             ahead.replaceAll((rid, a) -> exchange.equals(a.exchange()) ? new Ahead(a.body(), null, a.arrivedAt()) : a);
         }
@@ -346,7 +321,7 @@ public final class BoshSession {
         } else if (phase == Phase.TERMINAL_PENDING) {
             deliverTerminal(exchange);
         } else {
-            respond(exchange, ServerBody.terminate(condition));
+            out.respond(exchange, ServerBody.terminate(condition));
         }
         return finish(now);
     }
@@ -362,13 +337,12 @@ public final class BoshSession {
                 // The upstream is gone, so nothing can bounce: as at inactivity, never lost without a trace.
                 out.add(new Effect.Undeliverable(terminalBody.payloads(), "shut down before the session's end was delivered"));
             }
-            for (Held h : held) {
-                respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
+            for (HeldRequests.Held h : held.drain()) {
+                out.respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
             }
             for (Ahead a : ahead.values()) {
-                respond(a.exchange(), ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
+                out.respond(a.exchange(), ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
             }
-            held.clear();
             ahead.clear();
             phase = Phase.ENDED;
             out.add(new Effect.Ended(EndCause.SHUTDOWN, Optional.of(Condition.SYSTEM_SHUTDOWN)));
@@ -402,7 +376,7 @@ public final class BoshSession {
                 // §10, B-10-4: answer every held request now; this one carries no payloads.
                 forwardUpstream(targets, body.payloads());
                 currentInactivity = pause;
-                held.addLast(new Held(body.rid(), exchange, now, true));
+                held.add(new HeldRequests.Held(body.rid(), exchange, now, true, Optional.empty()));
                 return;
             }
         }
@@ -431,12 +405,11 @@ public final class BoshSession {
             addStream(body, exchange, now);                           // answered at once
             return;
         }
-        Held h = new Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false);
-        if (reportRid > 0) {
-            h.reportRid = reportRid;
-            h.reportMillis = Math.min(65535, responses.get(reportRid).map(s -> (now - s.sentAtNanos()) / 1_000_000).orElse(0L));
-        }
-        held.addLast(h);
+        Optional<HeldRequests.Report> report = reportRid > 0
+                ? Optional.of(new HeldRequests.Report(reportRid, Math.min(65535,
+                        responses.get(reportRid).map(s -> (now - s.sentAtNanos()) / 1_000_000).orElse(0L))))
+                : Optional.empty();
+        held.add(new HeldRequests.Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false, report));
     }
 
     /**
@@ -472,18 +445,17 @@ public final class BoshSession {
                 fail(exchange, Condition.POLICY_VIOLATION);           // B-14.3-4
                 return;
             }
-            respond(exchange, cached.get().body());                  // B-14.3-2: payloads not forwarded again
+            out.respond(exchange, cached.get().body());                  // B-14.3-2: payloads not forwarded again
             lastResponseAt = now;
             return;
         }
-        for (Held h : held) {
-            if (h.rid == body.rid()) {
-                if (h.exchange != null) {
-                    respond(h.exchange, ServerBody.recoverableError());   // B-14.3-3
-                }
-                h.exchange = exchange;                                // future data goes to the new connection
-                return;
+        HeldRequests.Held h = held.withRid(body.rid());
+        if (h != null) {
+            if (h.exchange != null) {
+                out.respond(h.exchange, ServerBody.recoverableError());   // B-14.3-3
             }
+            h.exchange = exchange;                                    // future data goes to the new connection
+            return;
         }
         fail(exchange, Condition.ITEM_NOT_FOUND);                     // B-14.3-5
     }
@@ -592,17 +564,16 @@ public final class BoshSession {
         bounceUndelivered();
         closeUpstreams();
         boolean first = true;
-        for (Held h : held) {
+        for (HeldRequests.Held h : held.drain()) {
             if (h.exchange != null) {
-                respond(h.exchange, first ? ServerBody.terminate() : ServerBody.empty());
+                out.respond(h.exchange, first ? ServerBody.terminate() : ServerBody.empty());
                 first = false;
             }
         }
-        respond(exchange, first ? ServerBody.terminate() : ServerBody.empty());
+        out.respond(exchange, first ? ServerBody.terminate() : ServerBody.empty());
         for (Ahead a : ahead.values()) {
-            respond(a.exchange(), ServerBody.terminate());
+            out.respond(a.exchange(), ServerBody.terminate());
         }
-        held.clear();
         ahead.clear();
         phase = Phase.ENDED;
         out.add(new Effect.Ended(EndCause.CLIENT_TERMINATE, Optional.empty()));
@@ -629,18 +600,9 @@ public final class BoshSession {
 
     /** Answers held requests, oldest first, while one must go (XEP-0124 §8, §10). */
     private void settle(long now) {
-        boolean urgent = held.stream().anyMatch(Held::urgent);
-        while (!held.isEmpty()) {
-            Held oldest = held.peekFirst();
-            boolean go = urgent || held.size() > params.hold() || streams.hasOutput() || now >= oldest.deadline;
-            if (!go) {
-                break;
-            }
-            held.pollFirst();
-            answer(oldest, now);
-            if (oldest.urgent()) {
-                urgent = held.stream().anyMatch(Held::urgent);
-            }
+        HeldRequests.Held due;
+        while ((due = held.nextDue(now, params.hold(), streams.hasOutput())) != null) {
+            answer(due, now);
         }
     }
 
@@ -648,7 +610,7 @@ public final class BoshSession {
      * One held request's answer: the next batch of the stream whose turn it is, or the notice that it
      * ended; never payloads of two streams (XEP-0124 §16 #multi-transmit).
      */
-    private void answer(Held h, long now) {
+    private void answer(HeldRequests.Held h, long now) {
         SessionStream source = h.pause ? null : streams.nextTurn();
         ServerBody body = ServerBody.empty();
         if (source != null && !source.outbound.isEmpty()) {
@@ -671,16 +633,16 @@ public final class BoshSession {
         if (!payloads.isEmpty()) {
             body = withStreamName(body, source);
         }
-        if (h.reportRid > 0) {
-            body = body.with(BodyAttribute.REPORT, Long.toString(h.reportRid))
-                    .with(BodyAttribute.TIME, Long.toString(h.reportMillis));
+        if (h.report.isPresent()) {
+            body = body.with(BodyAttribute.REPORT, Long.toString(h.report.get().rid()))
+                    .with(BodyAttribute.TIME, Long.toString(h.report.get().millis()));
         }
         if (!h.pause) {
             responses.put(h.rid, body, now);                          // B-14.3-1: pause responses are not kept
         }
         lastResponseAt = now;
         if (h.exchange != null) {
-            respond(h.exchange, body);
+            out.respond(h.exchange, body);
         }
     }
 
@@ -689,7 +651,7 @@ public final class BoshSession {
         ServerBody answer = withAck(body, rid);
         responses.put(rid, answer, now);
         lastResponseAt = now;
-        respond(exchange, answer);
+        out.respond(exchange, answer);
     }
 
     /**
@@ -752,23 +714,6 @@ public final class BoshSession {
         return result;
     }
 
-    /**
-     * Sends a body on an exchange, with the legacy HTTP status where XEP-0124 §17.1 calls for it: never
-     * for a terminate body naming a stream, which ends only that stream (§16 #multi-error).
-     */
-    private void respond(ExchangeId exchange, ServerBody body) {
-        if (exchange == null) {
-            return;
-        }
-        int status = 200;
-        if (params != null && params.legacy() && body.condition().isPresent()
-                && body.condition().get().legacyHttpStatus() != 0 && body.attribute(BodyAttribute.STREAM).isEmpty()) {
-            status = body.condition().get().legacyHttpStatus();
-        }
-        String contentType = params != null ? params.contentType() : Negotiation.DEFAULT_CONTENT_TYPE;
-        out.add(new Effect.Respond(exchange, body, status, contentType));
-    }
-
     // ---------------------------------------------------------------- endings
 
     /**
@@ -776,18 +721,17 @@ public final class BoshSession {
      * condition, every other open request gets other-request (B-17.2-2), and the session ends.
      */
     private void fail(ExchangeId culprit, Condition condition) {
-        respond(culprit, ServerBody.terminate(condition));
-        for (Held h : held) {
+        out.respond(culprit, ServerBody.terminate(condition));
+        for (HeldRequests.Held h : held.drain()) {
             if (!Optional.ofNullable(h.exchange).equals(Optional.ofNullable(culprit))) {
-                respond(h.exchange, ServerBody.terminate(Condition.OTHER_REQUEST));
+                out.respond(h.exchange, ServerBody.terminate(Condition.OTHER_REQUEST));
             }
         }
         for (Ahead a : ahead.values()) {
             if (!Optional.ofNullable(a.exchange()).equals(Optional.ofNullable(culprit))) {
-                respond(a.exchange(), ServerBody.terminate(Condition.OTHER_REQUEST));
+                out.respond(a.exchange(), ServerBody.terminate(Condition.OTHER_REQUEST));
             }
         }
-        held.clear();
         ahead.clear();
         bounceUndelivered();
         closeUpstreams();
@@ -820,25 +764,25 @@ public final class BoshSession {
         if (!payloads.isEmpty()) {
             body = withStreamName(body, source);
         }
-        Held carrier = null;
-        for (Held h : held) {
+        HeldRequests.Held carrier = null;
+        List<HeldRequests.Held> open = held.drain();
+        for (HeldRequests.Held h : open) {
             if (h.exchange != null) {
                 carrier = h;
                 break;
             }
         }
-        for (Held h : held) {
+        for (HeldRequests.Held h : open) {
             if (h != carrier) {
-                respond(h.exchange, ServerBody.terminate(condition));
+                out.respond(h.exchange, ServerBody.terminate(condition));
             }
         }
         for (Ahead a : ahead.values()) {
-            respond(a.exchange(), ServerBody.terminate(condition));
+            out.respond(a.exchange(), ServerBody.terminate(condition));
         }
-        held.clear();
         ahead.clear();
         if (carrier != null) {
-            respond(carrier.exchange, body);
+            out.respond(carrier.exchange, body);
             phase = Phase.ENDED;
             out.add(new Effect.Ended(cause, Optional.of(condition)));
         } else {
@@ -849,7 +793,7 @@ public final class BoshSession {
     }
 
     private void deliverTerminal(ExchangeId exchange) {
-        respond(exchange, terminalBody);
+        out.respond(exchange, terminalBody);
         phase = Phase.ENDED;
         out.add(new Effect.Ended(terminalCause, terminalBody.condition()));
     }
@@ -858,7 +802,7 @@ public final class BoshSession {
     private void endForInactivity() {
         bounceUndelivered();
         for (Ahead a : ahead.values()) {
-            respond(a.exchange(), ServerBody.terminate(Condition.ITEM_NOT_FOUND));
+            out.respond(a.exchange(), ServerBody.terminate(Condition.ITEM_NOT_FOUND));
         }
         ahead.clear();
         closeUpstreams();
@@ -946,22 +890,20 @@ public final class BoshSession {
     }
 
     private void begin() {
-        out = new ArrayList<>();
+        out.begin();
     }
 
     private Step finish(long now) {
         long next = Long.MAX_VALUE;
         if (phase == Phase.ACTIVE) {
-            next = held.isEmpty() ? inactivityDeadlineBase() + inactivityLimit().toNanos() : held.peekFirst().deadline;
+            next = held.isEmpty() ? inactivityDeadlineBase() + inactivityLimit().toNanos() : held.nextDeadline();
         } else if (phase == Phase.TERMINAL_PENDING) {
             next = lastResponseAt + params.inactivity().toNanos();
         }
         if (next != Long.MAX_VALUE) {
             out.add(new Effect.WakeAt(next));
         }
-        Step step = Step.of(out);
-        out = new ArrayList<>();
-        return step;
+        return out.take();
     }
 
     @Override
