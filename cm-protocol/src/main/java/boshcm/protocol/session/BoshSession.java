@@ -7,20 +7,16 @@ import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
-import boshcm.protocol.rid.RidDecision;
 import boshcm.protocol.rid.ResponseBuffer;
-import boshcm.protocol.rid.RidWindow;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.protocol.xmpp.StreamWriter;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +25,7 @@ import java.util.function.Supplier;
  * {@link Step} of effects for the driver to carry out. Not thread-safe: each session is confined to
  * one event loop (design.md §2).
  *
- * <p>Requests are admitted by rid ({@link RidWindow}); those ahead of a gap wait in {@code ahead}
+ * <p>Requests are admitted by rid ({@link RequestAdmission}); those ahead of a gap wait there
  * until it fills, then every admitted request is processed in rid order (XEP-0124 §14.2) and its
  * exchange joins {@code held}. Held requests are answered oldest first: with the server's data as soon
  * as there is some, empty once {@code wait} passes, or at once when more than {@code hold} are held
@@ -48,9 +44,6 @@ import java.util.function.Supplier;
  */
 public final class BoshSession {
 
-    /** A request admitted ahead of a gap in the rids. {@code exchange} is null once the client left. */
-    private record Ahead(ClientBody body, ExchangeId exchange, long arrivedAt) {}
-
     private enum Phase { NEW, ACTIVE, TERMINAL_PENDING, ENDED }
 
     private static final long REPORT_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
@@ -61,10 +54,9 @@ public final class BoshSession {
     private Phase phase = Phase.NEW;
     private SessionParams params;
     private long creationRid;
-    private RidWindow window;
+    private RequestAdmission admission;
     private ResponseBuffer responses;
     private KeySequence keys;
-    private final TreeMap<Long, Ahead> ahead = new TreeMap<>();
     private final HeldRequests held = new HeldRequests();
     private final SessionStreams streams;
 
@@ -74,7 +66,6 @@ public final class BoshSession {
     /** The last two new requests arrived less than {@code polling} apart (XEP-0124 §11). */
     private boolean lastGapShort;
     private Duration currentInactivity;
-    private final ArrayDeque<Long> repeats = new ArrayDeque<>();
 
     private ServerBody terminalBody;
     private EndCause terminalCause;
@@ -137,8 +128,8 @@ public final class BoshSession {
         phase = Phase.ACTIVE;
         out.negotiated(params);
         creationRid = body.rid();
-        window = new RidWindow(creationRid, params.requests());
         responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes());
+        admission = new RequestAdmission(creationRid, params.requests(), policy, responses, held);
         keys = new KeySequence(body.newKey());
         currentInactivity = params.inactivity();
         lastResponseAt = now;
@@ -171,26 +162,25 @@ public final class BoshSession {
         }
         boolean pauses = body.pause().isPresent() && policy.pauseSupported();
         boolean pauseOrTerminate = pauses || body.isTerminate();
-        RidDecision decision = window.classify(body.rid(), pauseOrTerminate);
-        if (decision instanceof RidDecision.Replay) {
-            replay(body, exchange, now);
-        } else if (decision instanceof RidDecision.OutOfWindow) {
-            fail(exchange, Condition.ITEM_NOT_FOUND);                 // §14.2 #rids-order, B-14.2-2
-        } else if (decision instanceof RidDecision.Ahead) {
-            Ahead previous = ahead.put(body.rid(), new Ahead(body, exchange, now));
-            if (previous != null && previous.exchange() != null) {
-                // B-14.3-3: the older connection for a repeated, still-unanswered rid gets the recoverable error.
-                out.respond(previous.exchange(), ServerBody.recoverableError());
-            }
-        } else {
+        RequestAdmission.Admission admitted = admission.admit(body, exchange, pauseOrTerminate, now);
+        if (admitted instanceof RequestAdmission.Refused refused) {
+            fail(exchange, refused.condition());
+        } else if (admitted instanceof RequestAdmission.Resend resend) {
+            out.respond(exchange, resend.response());
+            lastResponseAt = now;
+        } else if (admitted instanceof RequestAdmission.Queued queued) {
+            queued.displaced().ifPresent(older -> out.respond(older, ServerBody.recoverableError()));
+        } else if (admitted instanceof RequestAdmission.InOrder) {
             process(body, exchange, now);
-            while (phase == Phase.ACTIVE && ahead.containsKey(window.last() + 1)) {
-                Ahead next = ahead.remove(window.last() + 1);
+            RequestAdmission.Ahead next;
+            while (phase == Phase.ACTIVE && (next = admission.nextInOrder()) != null) {
                 process(next.body(), next.exchange(), now);
             }
             if (phase == Phase.ACTIVE) {
                 checkOveractivity(exchange, pauseOrTerminate);
             }
+        } else {
+            throw new AssertionError(admitted);
         }
         if (phase == Phase.ACTIVE) {
             settle(now);
@@ -304,7 +294,7 @@ public final class BoshSession {
                 }
                 lastResponseAt = now;
             }
-            ahead.replaceAll((rid, a) -> exchange.equals(a.exchange()) ? new Ahead(a.body(), null, a.arrivedAt()) : a);
+            admission.gone(exchange);
         }
         return finish(now);
     }
@@ -340,10 +330,9 @@ public final class BoshSession {
             for (HeldRequests.Held h : held.drain()) {
                 out.respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
             }
-            for (Ahead a : ahead.values()) {
-                out.respond(a.exchange(), ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
+            for (ExchangeId waiting : admission.dropWaiting()) {
+                out.respond(waiting, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
             }
-            ahead.clear();
             phase = Phase.ENDED;
             out.add(new Effect.Ended(EndCause.SHUTDOWN, Optional.of(Condition.SYSTEM_SHUTDOWN)));
         }
@@ -354,7 +343,6 @@ public final class BoshSession {
 
     /** One request in rid order (XEP-0124 §14.2): acks, keys, pause, terminate, restart, payloads. */
     private void process(ClientBody body, ExchangeId exchange, long now) {
-        window.advance(body.rid());
         long reportRid = acknowledgeResponses(body, now);
         if (!keys.accept(body.key(), body.newKey())) {
             fail(exchange, Condition.ITEM_NOT_FOUND);                 // §15.4, B-15.4-2: nothing forwarded
@@ -433,33 +421,6 @@ public final class BoshSession {
         return 0;
     }
 
-    /** XEP-0124 §14.3 #rids-broken: a rid already processed. */
-    private void replay(ClientBody body, ExchangeId exchange, long now) {
-        Optional<ResponseBuffer.Sent> cached = responses.get(body.rid());
-        if (cached.isPresent()) {
-            repeats.addLast(now);
-            while (!repeats.isEmpty() && now - repeats.peekFirst() > policy.repeatWindow().toNanos()) {
-                repeats.pollFirst();
-            }
-            if (repeats.size() > policy.maxRepeats()) {
-                fail(exchange, Condition.POLICY_VIOLATION);           // B-14.3-4
-                return;
-            }
-            out.respond(exchange, cached.get().body());                  // B-14.3-2: payloads not forwarded again
-            lastResponseAt = now;
-            return;
-        }
-        HeldRequests.Held h = held.withRid(body.rid());
-        if (h != null) {
-            if (h.exchange != null) {
-                out.respond(h.exchange, ServerBody.recoverableError());   // B-14.3-3
-            }
-            h.exchange = exchange;                                    // future data goes to the new connection
-            return;
-        }
-        fail(exchange, Condition.ITEM_NOT_FOUND);                     // B-14.3-5
-    }
-
     /**
      * XEP-0124 §11 #overactive. Too many simultaneous requests (B-11-1) cannot happen here: held
      * requests beyond {@code hold} are answered at once and the rid window (B-14.2-2) bounds the rest,
@@ -472,7 +433,7 @@ public final class BoshSession {
         if (phase != Phase.ACTIVE || pauseOrTerminate || !policy.strictOveractivity() || params.pollingSession()) {
             return;
         }
-        if (ahead.isEmpty() && held.size() >= params.requests() && lastNewRequestEmpty && lastGapShort) {
+        if (!admission.hasWaiting() && held.size() >= params.requests() && lastNewRequestEmpty && lastGapShort) {
             fail(exchange, Condition.POLICY_VIOLATION);
         }
     }
@@ -571,10 +532,9 @@ public final class BoshSession {
             }
         }
         out.respond(exchange, first ? ServerBody.terminate() : ServerBody.empty());
-        for (Ahead a : ahead.values()) {
-            out.respond(a.exchange(), ServerBody.terminate());
+        for (ExchangeId waiting : admission.dropWaiting()) {
+            out.respond(waiting, ServerBody.terminate());
         }
-        ahead.clear();
         phase = Phase.ENDED;
         out.add(new Effect.Ended(EndCause.CLIENT_TERMINATE, Optional.empty()));
     }
@@ -665,7 +625,7 @@ public final class BoshSession {
 
     /** §9.1: {@code ack} on every response, except where it would equal the rid answered (B-7.2-10). */
     private ServerBody withAck(ServerBody body, long rid) {
-        long ack = window.last();
+        long ack = admission.lastInOrder();
         if (!policy.sendAcks() || (ack == rid && rid != creationRid)) {
             return body;
         }
@@ -727,12 +687,11 @@ public final class BoshSession {
                 out.respond(h.exchange, ServerBody.terminate(Condition.OTHER_REQUEST));
             }
         }
-        for (Ahead a : ahead.values()) {
-            if (!Optional.ofNullable(a.exchange()).equals(Optional.ofNullable(culprit))) {
-                out.respond(a.exchange(), ServerBody.terminate(Condition.OTHER_REQUEST));
+        for (ExchangeId waiting : admission.dropWaiting()) {
+            if (!waiting.equals(culprit)) {
+                out.respond(waiting, ServerBody.terminate(Condition.OTHER_REQUEST));
             }
         }
-        ahead.clear();
         bounceUndelivered();
         closeUpstreams();
         phase = Phase.ENDED;
@@ -777,10 +736,9 @@ public final class BoshSession {
                 out.respond(h.exchange, ServerBody.terminate(condition));
             }
         }
-        for (Ahead a : ahead.values()) {
-            out.respond(a.exchange(), ServerBody.terminate(condition));
+        for (ExchangeId waiting : admission.dropWaiting()) {
+            out.respond(waiting, ServerBody.terminate(condition));
         }
-        ahead.clear();
         if (carrier != null) {
             out.respond(carrier.exchange, body);
             phase = Phase.ENDED;
@@ -801,10 +759,9 @@ public final class BoshSession {
     /** XEP-0124 §10 (B-10-1): the client is gone; end silently and close upstream (U-13). */
     private void endForInactivity() {
         bounceUndelivered();
-        for (Ahead a : ahead.values()) {
-            out.respond(a.exchange(), ServerBody.terminate(Condition.ITEM_NOT_FOUND));
+        for (ExchangeId waiting : admission.dropWaiting()) {
+            out.respond(waiting, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
         }
-        ahead.clear();
         closeUpstreams();
         phase = Phase.ENDED;
         out.add(new Effect.Ended(EndCause.INACTIVITY, Optional.empty()));
@@ -886,7 +843,7 @@ public final class BoshSession {
 
     /** While requests wait ahead of a gap the client is clearly there; give it a wait longer. */
     private Duration inactivityLimit() {
-        return ahead.isEmpty() ? currentInactivity : currentInactivity.plus(params.waitPeriod());
+        return !admission.hasWaiting() ? currentInactivity : currentInactivity.plus(params.waitPeriod());
     }
 
     private void begin() {
@@ -908,7 +865,7 @@ public final class BoshSession {
 
     @Override
     public String toString() {
-        return "BoshSession[" + phase + ", held=" + held.size() + ", ahead=" + ahead.size()
+        return "BoshSession[" + phase + ", held=" + held.size() + ", ahead=" + (admission == null ? 0 : admission.waiting())
                 + ", streams=" + streams.size() + ", outbound=" + streams.bufferedBytes() + "B]";
     }
 }
