@@ -1,7 +1,6 @@
 package boshcm.protocol.session;
 
 import boshcm.protocol.body.BodyAttribute;
-import boshcm.protocol.body.BodyType;
 import boshcm.protocol.body.ClientBody;
 import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.ServerBody;
@@ -13,9 +12,7 @@ import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.protocol.xmpp.StreamWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -46,26 +43,19 @@ public final class BoshSession {
 
     private enum Phase { NEW, ACTIVE, TERMINAL_PENDING, ENDED }
 
-    private static final long REPORT_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
-
     private final String sid;
     private final SessionPolicy policy;
 
     private Phase phase = Phase.NEW;
     private SessionParams params;
-    private long creationRid;
     private RequestAdmission admission;
     private ResponseBuffer responses;
     private KeySequence keys;
     private final HeldRequests held = new HeldRequests();
     private final SessionStreams streams;
 
-    private long lastResponseAt;
-    private long lastArrivalAt;
-    private boolean lastNewRequestEmpty;
-    /** The last two new requests arrived less than {@code polling} apart (XEP-0124 §11). */
-    private boolean lastGapShort;
-    private Duration currentInactivity;
+    private ResponseComposer composer;
+    private ClientActivity activity;
 
     private ServerBody terminalBody;
     private EndCause terminalCause;
@@ -127,13 +117,11 @@ public final class BoshSession {
         params = accepted.params();
         phase = Phase.ACTIVE;
         out.negotiated(params);
-        creationRid = body.rid();
         responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes());
-        admission = new RequestAdmission(creationRid, params.requests(), policy, responses, held);
+        admission = new RequestAdmission(body.rid(), params.requests(), policy, responses, held);
+        composer = new ResponseComposer(sid, policy, params, body.rid(), admission, responses, streams);
+        activity = new ClientActivity(policy, params, now);
         keys = new KeySequence(body.newKey());
-        currentInactivity = params.inactivity();
-        lastResponseAt = now;
-        lastArrivalAt = now;
         SessionStream first = openStream(streams.newName(), params.domain(), params.from(), params.lang(),
                 params.xmppVersion(), accepted.target());
         forwardUpstream(first, body.payloads());
@@ -167,7 +155,7 @@ public final class BoshSession {
             fail(exchange, refused.condition());
         } else if (admitted instanceof RequestAdmission.Resend resend) {
             out.respond(exchange, resend.response());
-            lastResponseAt = now;
+            activity.responded(now);
         } else if (admitted instanceof RequestAdmission.Queued queued) {
             queued.displaced().ifPresent(older -> out.respond(older, ServerBody.recoverableError()));
         } else if (admitted instanceof RequestAdmission.InOrder) {
@@ -176,8 +164,8 @@ public final class BoshSession {
             while (phase == Phase.ACTIVE && (next = admission.nextInOrder()) != null) {
                 process(next.body(), next.exchange(), now);
             }
-            if (phase == Phase.ACTIVE) {
-                checkOveractivity(exchange, pauseOrTerminate);
+            if (phase == Phase.ACTIVE && !pauseOrTerminate && activity.overactive(held.size(), admission.hasWaiting())) {
+                fail(exchange, Condition.POLICY_VIOLATION);           // §11 #overactive, B-11-3
             }
         } else {
             throw new AssertionError(admitted);
@@ -270,10 +258,10 @@ public final class BoshSession {
         begin();
         if (phase == Phase.ACTIVE) {
             settle(now);
-            if (held.isEmpty() && now - inactivityDeadlineBase() >= inactivityLimit().toNanos()) {
+            if (held.isEmpty() && activity.inactive(now, admission.hasWaiting())) {
                 endForInactivity();
             }
-        } else if (phase == Phase.TERMINAL_PENDING && now - lastResponseAt >= params.inactivity().toNanos()) {
+        } else if (phase == Phase.TERMINAL_PENDING && activity.pendingEndExpired(now)) {
             phase = Phase.ENDED;
             out.add(new Effect.Undeliverable(terminalBody.payloads(), "client gone before the session's end was delivered"));
             out.add(new Effect.Ended(terminalCause, terminalBody.condition()));
@@ -289,10 +277,7 @@ public final class BoshSession {
             if (h != null) {
                 // Answered, empty, into the response cache only: any data stays queued for a live
                 // request, and a retransmission of this rid gets the empty answer (§14.3).
-                if (!h.pause) {
-                    responses.put(h.rid, withAck(ServerBody.empty(), h.rid), now);
-                }
-                lastResponseAt = now;
+                send(h.rid, null, composer.withAck(ServerBody.empty(), h.rid), !h.pause, now);
             }
             admission.gone(exchange);
         }
@@ -343,7 +328,7 @@ public final class BoshSession {
 
     /** One request in rid order (XEP-0124 §14.2): acks, keys, pause, terminate, restart, payloads. */
     private void process(ClientBody body, ExchangeId exchange, long now) {
-        long reportRid = acknowledgeResponses(body, now);
+        Optional<HeldRequests.Report> report = composer.acknowledged(body, now);
         if (!keys.accept(body.key(), body.newKey())) {
             fail(exchange, Condition.ITEM_NOT_FOUND);                 // §15.4, B-15.4-2: nothing forwarded
             return;
@@ -352,7 +337,7 @@ public final class BoshSession {
         if (phase != Phase.ACTIVE) {
             return;                                                   // an unknown stream ended the session
         }
-        currentInactivity = params.inactivity();                      // §10: the next request ends a pause (B-10-5)
+        activity.resume();                                            // §10: the next request ends a pause (B-10-5)
         if (body.pause().isPresent() && policy.pauseSupported()) {
             Duration pause = Duration.ofSeconds(body.pause().getAsInt());
             if (pause.compareTo(policy.maxPause()) > 0) {
@@ -363,7 +348,7 @@ public final class BoshSession {
             } else {
                 // §10, B-10-4: answer every held request now; this one carries no payloads.
                 forwardUpstream(targets, body.payloads());
-                currentInactivity = pause;
+                activity.pause(pause);
                 held.add(new HeldRequests.Held(body.rid(), exchange, now, true, Optional.empty()));
                 return;
             }
@@ -376,14 +361,11 @@ public final class BoshSession {
             }
             return;
         }
-        if (params.pollingSession() && body.isEmpty() && lastNewRequestEmpty
-                && now - lastArrivalAt < params.pollingInterval().toNanos() && previousResponseWasEmpty(body.rid())) {
+        if (activity.pollsTooSoon(body, now) && previousResponseWasEmpty(body.rid())) {
             fail(exchange, Condition.POLICY_VIOLATION);               // §12 #poll, B-12-3
             return;
         }
-        lastGapShort = now - lastArrivalAt < params.pollingInterval().toNanos();
-        lastArrivalAt = now;
-        lastNewRequestEmpty = body.isEmpty();
+        activity.arrived(body, now);
         if (body.restart()) {
             restart(body, targets);
         } else if (!body.isEmpty()) {
@@ -393,49 +375,7 @@ public final class BoshSession {
             addStream(body, exchange, now);                           // answered at once
             return;
         }
-        Optional<HeldRequests.Report> report = reportRid > 0
-                ? Optional.of(new HeldRequests.Report(reportRid, Math.min(65535,
-                        responses.get(reportRid).map(s -> (now - s.sentAtNanos()) / 1_000_000).orElse(0L))))
-                : Optional.empty();
         held.add(new HeldRequests.Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false, report));
-    }
-
-    /**
-     * XEP-0124 §9.2: prunes the response cache by the client's {@code ack} and returns the rid to
-     * {@code report} when the client missed a response sent a while ago (B-9.2-1), else 0.
-     */
-    private long acknowledgeResponses(ClientBody body, long now) {
-        if (body.ack().isPresent()) {
-            long ack = body.ack().getAsLong();
-            long missing = ack + 1;
-            responses.acknowledge(ack);
-            if (policy.sendAcks() && missing < body.rid() && missing <= responses.lastRid()) {
-                Optional<ResponseBuffer.Sent> sent = responses.get(missing);
-                if (sent.isPresent() && now - sent.get().sentAtNanos() >= REPORT_AFTER_NANOS) {
-                    return missing;
-                }
-            }
-        } else if (params.clientAcks()) {
-            responses.acknowledge(body.rid() - 1);                    // B-7.1-8: no ack means "all received"
-        }
-        return 0;
-    }
-
-    /**
-     * XEP-0124 §11 #overactive. Too many simultaneous requests (B-11-1) cannot happen here: held
-     * requests beyond {@code hold} are answered at once and the rid window (B-14.2-2) bounds the rest,
-     * so a request past {@code requests} is refused as item-not-found before this rule could apply.
-     * Counting reordered requests against the client would kill exactly the sessions a lossy network
-     * reorders. What remains is the rate rule (B-11-3), off unless configured strict because clients
-     * send a spare empty request after their own timeouts.
-     */
-    private void checkOveractivity(ExchangeId exchange, boolean pauseOrTerminate) {
-        if (phase != Phase.ACTIVE || pauseOrTerminate || !policy.strictOveractivity() || params.pollingSession()) {
-            return;
-        }
-        if (!admission.hasWaiting() && held.size() >= params.requests() && lastNewRequestEmpty && lastGapShort) {
-            fail(exchange, Condition.POLICY_VIOLATION);
-        }
     }
 
     private boolean previousResponseWasEmpty(long rid) {
@@ -562,116 +502,22 @@ public final class BoshSession {
     private void settle(long now) {
         HeldRequests.Held due;
         while ((due = held.nextDue(now, params.hold(), streams.hasOutput())) != null) {
-            answer(due, now);
+            send(due.rid, due.exchange, composer.answer(due), !due.pause, now);   // B-14.3-1: pauses not kept
         }
     }
 
-    /**
-     * One held request's answer: the next batch of the stream whose turn it is, or the notice that it
-     * ended; never payloads of two streams (XEP-0124 §16 #multi-transmit).
-     */
-    private void answer(HeldRequests.Held h, long now) {
-        SessionStream source = h.pause ? null : streams.nextTurn();
-        ServerBody body = ServerBody.empty();
-        if (source != null && !source.outbound.isEmpty()) {
-            body = body.withPayloads(source.outbound.takeBatch(policy.maxBodyPayloads(), policy.maxResponseBytes()));
-        } else if (source != null) {
-            body = source.endNotice;
-            source.endNotice = null;
-        }
-        if (source != null) {
-            streams.requeue(source);
-        }
-        body = withAck(body, h.rid);
-        if (h.rid == creationRid) {
-            body = withCreationAttributes(body);
-        }
-        List<XmlPayload> payloads = body.payloads();
-        if (!payloads.isEmpty() && payloads.get(0).is(Namespaces.STREAMS, "features")) {
-            body = withStreamAttributes(body, source);                // X-4-1, X-4-3
-        }
-        if (!payloads.isEmpty()) {
-            body = withStreamName(body, source);
-        }
-        if (h.report.isPresent()) {
-            body = body.with(BodyAttribute.REPORT, Long.toString(h.report.get().rid()))
-                    .with(BodyAttribute.TIME, Long.toString(h.report.get().millis()));
-        }
-        if (!h.pause) {
-            responses.put(h.rid, body, now);                          // B-14.3-1: pause responses are not kept
-        }
-        lastResponseAt = now;
-        if (h.exchange != null) {
-            out.respond(h.exchange, body);
-        }
-    }
-
-    /** A request answered as soon as it is processed (adding or closing a stream), kept for retransmission. */
+    /** A request answered as soon as it is processed (adding or closing a stream). */
     private void answerNow(long rid, ExchangeId exchange, ServerBody body, long now) {
-        ServerBody answer = withAck(body, rid);
-        responses.put(rid, answer, now);
-        lastResponseAt = now;
-        out.respond(exchange, answer);
+        send(rid, exchange, composer.withAck(body, rid), true, now);
     }
 
-    /**
-     * XEP-0124 §16 #multi-transmit: once a second stream was opened, every non-empty response names the
-     * stream its payloads belong to. Before that there is one stream and nothing to name: a client takes
-     * payloads without a name as the first stream's.
-     */
-    private ServerBody withStreamName(ServerBody body, SessionStream source) {
-        return streams.severalOpened() ? body.with(BodyAttribute.STREAM, source.name) : body;
-    }
-
-    /** §9.1: {@code ack} on every response, except where it would equal the rid answered (B-7.2-10). */
-    private ServerBody withAck(ServerBody body, long rid) {
-        long ack = admission.lastInOrder();
-        if (!policy.sendAcks() || (ack == rid && rid != creationRid)) {
-            return body;
+    /** Sends an answer (nowhere once the client left) and, if {@code keep}, keeps it for a retransmission (§14.3). */
+    private void send(long rid, ExchangeId exchange, ServerBody body, boolean keep, long now) {
+        if (keep) {
+            responses.put(rid, body, now);
         }
-        return body.with(BodyAttribute.ACK, Long.toString(ack));
-    }
-
-    /** XEP-0124 §7.2 #session-create, XEP-0206 §4 (B-7.2-2 … B-7.2-11, X-4-2). */
-    private ServerBody withCreationAttributes(ServerBody body) {
-        Map<BodyAttribute, String> a = new EnumMap<>(BodyAttribute.class);
-        a.put(BodyAttribute.SID, sid);
-        a.put(BodyAttribute.WAIT, Long.toString(params.waitPeriod().toSeconds()));
-        a.put(BodyAttribute.REQUESTS, Integer.toString(params.requests()));
-        a.put(BodyAttribute.HOLD, Integer.toString(params.hold()));
-        a.put(BodyAttribute.INACTIVITY, Long.toString(params.inactivity().toSeconds()));
-        a.put(BodyAttribute.POLLING, Long.toString(params.pollingInterval().toSeconds()));
-        if (policy.pauseSupported()) {
-            a.put(BodyAttribute.MAXPAUSE, Long.toString(policy.maxPause().toSeconds()));
-        }
-        params.ver().ifPresent(v -> a.put(BodyAttribute.VER, v.toString()));
-        if (!policy.accept().isEmpty()) {
-            a.put(BodyAttribute.ACCEPT, policy.accept());
-        }
-        a.put(BodyAttribute.XMPP_RESTARTLOGIC, "true");
-        if (policy.multiStreams()) {
-            a.put(BodyAttribute.STREAM, streams.first().name);        // §16 #multi-discover (B-16-2)
-        }
-        ServerBody result = body;
-        for (Map.Entry<BodyAttribute, String> e : a.entrySet()) {
-            result = result.with(e.getKey(), e.getValue());
-        }
-        return result;
-    }
-
-    private ServerBody withStreamAttributes(ServerBody body, SessionStream s) {
-        ServerBody result = body.with(BodyAttribute.XMPP_VERSION,
-                s.serverHeader.flatMap(StreamHeader::version).orElse(s.xmppVersion));
-        if (s.serverHeader.isPresent()) {
-            StreamHeader h = s.serverHeader.get();
-            if (h.id().isPresent()) {
-                result = result.with(BodyAttribute.AUTHID, h.id().get());
-            }
-            if (h.from().isPresent()) {
-                result = result.with(BodyAttribute.FROM, h.from().get());
-            }
-        }
-        return result;
+        activity.responded(now);
+        out.respond(exchange, body);
     }
 
     // ---------------------------------------------------------------- endings
@@ -721,7 +567,7 @@ public final class BoshSession {
         dropNotices();
         ServerBody body = ServerBody.terminate(condition).withPayloads(payloads);
         if (!payloads.isEmpty()) {
-            body = withStreamName(body, source);
+            body = composer.withStreamName(body, source);
         }
         HeldRequests.Held carrier = null;
         List<HeldRequests.Held> open = held.drain();
@@ -837,15 +683,6 @@ public final class BoshSession {
         }
     }
 
-    private long inactivityDeadlineBase() {
-        return Math.max(lastResponseAt, lastArrivalAt);
-    }
-
-    /** While requests wait ahead of a gap the client is clearly there; give it a wait longer. */
-    private Duration inactivityLimit() {
-        return !admission.hasWaiting() ? currentInactivity : currentInactivity.plus(params.waitPeriod());
-    }
-
     private void begin() {
         out.begin();
     }
@@ -853,9 +690,9 @@ public final class BoshSession {
     private Step finish(long now) {
         long next = Long.MAX_VALUE;
         if (phase == Phase.ACTIVE) {
-            next = held.isEmpty() ? inactivityDeadlineBase() + inactivityLimit().toNanos() : held.nextDeadline();
+            next = held.isEmpty() ? activity.inactiveAt(admission.hasWaiting()) : held.nextDeadline();
         } else if (phase == Phase.TERMINAL_PENDING) {
-            next = lastResponseAt + params.inactivity().toNanos();
+            next = activity.pendingEndExpiresAt();
         }
         if (next != Long.MAX_VALUE) {
             out.add(new Effect.WakeAt(next));
