@@ -2,65 +2,55 @@ package boshcm.protocol.session;
 
 import boshcm.protocol.body.BodyAttribute;
 import boshcm.protocol.body.ClientBody;
-import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.ServerBody;
-import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.rid.ResponseBuffer;
 import boshcm.protocol.xmpp.StreamEvent;
-import boshcm.protocol.xmpp.StreamHeader;
-import boshcm.protocol.xmpp.StreamWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * One BOSH session (XEP-0124) carrying one XMPP c2s stream (XEP-0206): the state machine behind a
+ * One BOSH session (XEP-0124) carrying its XMPP streams (XEP-0206): the state machine behind a
  * {@code sid}. Sans-I/O: every call takes the current {@code System.nanoTime()} and returns the
  * {@link Step} of effects for the driver to carry out. Not thread-safe: each session is confined to
  * one event loop (design.md §2).
  *
- * <p>Requests are admitted by rid ({@link RequestAdmission}); those ahead of a gap wait there
- * until it fills, then every admitted request is processed in rid order (XEP-0124 §14.2) and its
- * exchange joins {@code held}. Held requests are answered oldest first: with the server's data as soon
- * as there is some, empty once {@code wait} passes, or at once when more than {@code hold} are held
- * (§8). Every answer is kept in the {@link ResponseBuffer} so a retransmitted rid gets it again
- * (§14.3). This class is longer than most because it is the one place these rules meet; the
- * bookkeeping lives in the small classes it composes.
- *
- * <p>Multiple streams (XEP-0124 §16 #multi, when the policy allows them): each {@link SessionStream}
- * has its own upstream connection, restart state and queue of server payloads ({@link SessionStreams}).
- * A later request with {@code to} adds a stream; client payloads go to the stream named by
- * {@code stream}, or to every open stream without it; a response carries one stream's payloads, the
- * streams taking turns, and names it with {@code stream} once a second stream was opened. A stream the
- * server ends while others stay open is reported with a terminate body naming it; the last one ends
- * the session. With one stream every response is what it would be without §16, except that the
- * creation response names the stream.
+ * <p>This class owns the session's phase and routes each event to the small classes that keep the
+ * rules. Requests are admitted by rid ({@link RequestAdmission}); every admitted request is processed
+ * here in rid order (XEP-0124 §14.2) and joins the {@link HeldRequests}, which are answered oldest
+ * first: with the server's data as soon as there is some, empty once {@code wait} passes, or at once
+ * when more than {@code hold} are held (§8). The {@link ResponseComposer} builds each answer, and every
+ * answer is kept in the {@link ResponseBuffer} so a retransmitted rid gets it again (§14.3). Payloads
+ * travel to and from the upstream streams through the {@link StreamRelay}; {@link ClientActivity}
+ * tracks the client's pace (§10 to §12); {@link SessionEnding} carries out every way the session ends.
+ * How one session carries several streams (XEP-0124 §16) is told at {@link StreamRelay}.
  */
 public final class BoshSession {
 
+    /**
+     * NEW until creation; ACTIVE while requests are served; TERMINAL_PENDING once the upstream side
+     * ended the session with no request open to say so (the next request, or inactivity, ends it).
+     */
     private enum Phase { NEW, ACTIVE, TERMINAL_PENDING, ENDED }
 
     private final String sid;
     private final SessionPolicy policy;
+    private final SessionStreams streams;
+    private final Outbox out = new Outbox();
+    private final HeldRequests held = new HeldRequests();
+    private final StreamRelay relay;
 
     private Phase phase = Phase.NEW;
+    // From session creation on (XEP-0124 §7.2): what was negotiated and the classes that depend on it.
     private SessionParams params;
-    private RequestAdmission admission;
-    private ResponseBuffer responses;
     private KeySequence keys;
-    private final HeldRequests held = new HeldRequests();
-    private final SessionStreams streams;
-
+    private ResponseBuffer responses;
+    private RequestAdmission admission;
     private ResponseComposer composer;
     private ClientActivity activity;
-
-    private ServerBody terminalBody;
-    private EndCause terminalCause;
-
-    private final Outbox out = new Outbox();
+    private SessionEnding ending;
 
     /**
      * @param streamNames where stream names come from (XEP-0124 §16 #multi-discover: opaque,
@@ -70,6 +60,7 @@ public final class BoshSession {
         this.sid = sid;
         this.policy = policy;
         this.streams = new SessionStreams(streamNames, policy.maxStreams());
+        this.relay = new StreamRelay(policy, streams, out);
     }
 
     public String sid() {
@@ -99,7 +90,7 @@ public final class BoshSession {
 
     /** The session creation request (no {@code sid}): XEP-0124 §7.1. Called once, first. */
     public Step onCreate(ClientBody body, ExchangeId exchange, long now) {
-        begin();
+        out.begin();
         if (phase != Phase.NEW) {
             throw new IllegalStateException("onCreate twice");
         }
@@ -117,14 +108,15 @@ public final class BoshSession {
         params = accepted.params();
         phase = Phase.ACTIVE;
         out.negotiated(params);
+        keys = new KeySequence(body.newKey());
         responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes());
         admission = new RequestAdmission(body.rid(), params.requests(), policy, responses, held);
         composer = new ResponseComposer(sid, policy, params, body.rid(), admission, responses, streams);
         activity = new ClientActivity(policy, params, now);
-        keys = new KeySequence(body.newKey());
-        SessionStream first = openStream(streams.newName(), params.domain(), params.from(), params.lang(),
+        ending = new SessionEnding(held, admission, relay, streams, composer, out);
+        SessionStream first = relay.open(streams.newName(), params.domain(), params.from(), params.lang(),
                 params.xmppVersion(), accepted.target());
-        forwardUpstream(first, body.payloads());
+        relay.forward(first, body.payloads());
         // X-4-1: the creation request is held like any other, so it carries the stream features
         // as soon as the server sends them, or returns empty at 'wait'.
         held.add(new HeldRequests.Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false,
@@ -135,7 +127,7 @@ public final class BoshSession {
 
     /** A later request naming this session's sid. */
     public Step onRequest(ClientBody body, ExchangeId exchange, long now) {
-        begin();
+        out.begin();
         switch (phase) {
             case NEW:
                 throw new IllegalStateException("onRequest before onCreate");
@@ -143,7 +135,8 @@ public final class BoshSession {
                 out.respond(exchange, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
                 return finish(now);
             case TERMINAL_PENDING:
-                deliverTerminal(exchange);
+                ending.deliverPending(exchange);
+                phase = Phase.ENDED;
                 return finish(now);
             case ACTIVE:
                 break;
@@ -192,13 +185,13 @@ public final class BoshSession {
      * A full response's worth is sent at once, so that one large read does not pile up (U-15).
      */
     public Step onUpstream(String stream, List<StreamEvent> events, long now) {
-        begin();
+        out.begin();
         for (StreamEvent event : events) {
             SessionStream s = streams.get(stream);
             if (phase != Phase.ACTIVE || s == null) {
                 break;
             }
-            absorb(s, event);
+            relay.absorb(s, event).ifPresent(this::streamEnded);
             if (phase == Phase.ACTIVE && streams.bufferedBytes() >= policy.maxResponseBytes()) {
                 settle(now);
             }
@@ -209,69 +202,25 @@ public final class BoshSession {
         return finish(now);
     }
 
-    private void absorb(SessionStream s, StreamEvent event) {
-        if (event instanceof StreamEvent.Opened opened) {
-            s.serverHeader = Optional.of(opened.header());
-        } else if (event instanceof StreamEvent.Features features) {
-            streams.queue(s, features.clientView());
-        } else if (event instanceof StreamEvent.Element element) {
-            XmlPayload payload = element.payload();
-            if (payload.is(Namespaces.SASL, "success")) {
-                s.awaitingRestart = true;                             // X-5-7
-            }
-            if (element.boundJid().isPresent()) {
-                s.boundJid = element.boundJid();
-            }
-            streams.queue(s, payload);
-            if (streams.bufferedBytes() > policy.maxBufferedBytes()) {
-                // U-15, S-10: the browser is not taking data fast enough; the bound is hit. The whole
-                // session goes: the other streams' stanzas bounce as at any other end.
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of("policy-violation")));
-                List<XmlPayload> undelivered = s.outbound.drainAll();
-                streams.close(s);
-                bounceUndelivered();
-                closeUpstreams();
-                terminal(Condition.REMOTE_CONNECTION_FAILED, undelivered, s, EndCause.UPSTREAM);
-            }
-        } else if (event instanceof StreamEvent.StreamError error) {
-            // RFC 6120 §4.9, XEP-0206 §6 (X-6-1): undelivered stanzas, then the whole stream error.
-            List<XmlPayload> payloads = s.outbound.drainAll();
-            payloads.add(error.clientView());
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            streamEnded(s, Condition.REMOTE_STREAM_ERROR, payloads);
-        } else if (event instanceof StreamEvent.Closed) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            streamEnded(s, Condition.REMOTE_CONNECTION_FAILED, s.outbound.drainAll());
-        } else if (event instanceof StreamEvent.Malformed malformed) {
-            // U-14: tell the server why, then fail the stream.
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
-            streamEnded(s, Condition.REMOTE_CONNECTION_FAILED, s.outbound.drainAll());
-        } else if (event instanceof StreamEvent.Lost) {
-            streamEnded(s, Condition.REMOTE_CONNECTION_FAILED, s.outbound.drainAll());   // U-10
-        } else {
-            throw new AssertionError(event);
-        }
-    }
-
     /** A deadline asked for with {@link Effect.WakeAt} came due (or the driver woke early). */
     public Step onTimer(long now) {
-        begin();
+        out.begin();
         if (phase == Phase.ACTIVE) {
             settle(now);
             if (held.isEmpty() && activity.inactive(now, admission.hasWaiting())) {
-                endForInactivity();
+                ending.inactivity();                                  // §10, B-10-1
+                phase = Phase.ENDED;
             }
         } else if (phase == Phase.TERMINAL_PENDING && activity.pendingEndExpired(now)) {
+            ending.pendingExpired();
             phase = Phase.ENDED;
-            out.add(new Effect.Undeliverable(terminalBody.payloads(), "client gone before the session's end was delivered"));
-            out.add(new Effect.Ended(terminalCause, terminalBody.condition()));
         }
         return finish(now);
     }
 
     /** The HTTP exchange went away unanswered (client closed it, or the backstop timeout fired). */
     public Step onExchangeGone(ExchangeId exchange, long now) {
-        begin();
+        out.begin();
         if (phase == Phase.ACTIVE) {
             HeldRequests.Held h = held.remove(exchange);
             if (h != null) {
@@ -290,11 +239,12 @@ public final class BoshSession {
      * other-request.
      */
     public Step onRejected(ExchangeId exchange, Condition condition, long now) {
-        begin();
+        out.begin();
         if (phase == Phase.ACTIVE) {
             fail(exchange, condition);
         } else if (phase == Phase.TERMINAL_PENDING) {
-            deliverTerminal(exchange);
+            ending.deliverPending(exchange);
+            phase = Phase.ENDED;
         } else {
             out.respond(exchange, ServerBody.terminate(condition));
         }
@@ -303,23 +253,10 @@ public final class BoshSession {
 
     /** The connection manager is shutting down: XEP-0124 §17.2 system-shutdown (B-17.2-5). */
     public Step onShutdown(long now) {
-        begin();
+        out.begin();
         if (phase == Phase.ACTIVE || phase == Phase.TERMINAL_PENDING) {
-            if (phase == Phase.ACTIVE) {
-                bounceUndelivered();
-                closeUpstreams();
-            } else if (!terminalBody.payloads().isEmpty()) {
-                // The upstream is gone, so nothing can bounce: as at inactivity, never lost without a trace.
-                out.add(new Effect.Undeliverable(terminalBody.payloads(), "shut down before the session's end was delivered"));
-            }
-            for (HeldRequests.Held h : held.drain()) {
-                out.respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
-            }
-            for (ExchangeId waiting : admission.dropWaiting()) {
-                out.respond(waiting, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
-            }
+            ending.shutdown(phase == Phase.ACTIVE);
             phase = Phase.ENDED;
-            out.add(new Effect.Ended(EndCause.SHUTDOWN, Optional.of(Condition.SYSTEM_SHUTDOWN)));
         }
         return finish(now);
     }
@@ -333,11 +270,13 @@ public final class BoshSession {
             fail(exchange, Condition.ITEM_NOT_FOUND);                 // §15.4, B-15.4-2: nothing forwarded
             return;
         }
-        List<SessionStream> targets = addressed(body, exchange);
-        if (phase != Phase.ACTIVE) {
-            return;                                                   // an unknown stream ended the session
+        Optional<List<SessionStream>> addressed = relay.addressed(body);
+        if (addressed.isEmpty()) {
+            fail(exchange, Condition.ITEM_NOT_FOUND);                 // §16: an unknown stream
+            return;
         }
-        activity.resume();                                            // §10: the next request ends a pause (B-10-5)
+        List<SessionStream> targets = addressed.get();
+        activity.resume();
         if (body.pause().isPresent() && policy.pauseSupported()) {
             Duration pause = Duration.ofSeconds(body.pause().getAsInt());
             if (pause.compareTo(policy.maxPause()) > 0) {
@@ -347,7 +286,7 @@ public final class BoshSession {
                 }
             } else {
                 // §10, B-10-4: answer every held request now; this one carries no payloads.
-                forwardUpstream(targets, body.payloads());
+                relay.forward(targets, body.payloads());
                 activity.pause(pause);
                 held.add(new HeldRequests.Held(body.rid(), exchange, now, true, Optional.empty()));
                 return;
@@ -355,9 +294,12 @@ public final class BoshSession {
         }
         if (body.isTerminate()) {
             if (policy.multiStreams() && body.stream().isPresent() && !(targets.size() == 1 && streams.size() == 1)) {
-                closeStreamByClient(body, targets, exchange, now);    // §16 #multi-close
+                relay.closeByClient(body, targets);                   // §16 #multi-close
+                answerNow(body.rid(), exchange,
+                        ServerBody.terminate().with(BodyAttribute.STREAM, body.stream().orElseThrow()), now);
             } else {
-                terminateByClient(body, targets, exchange);
+                ending.clientTerminate(body, targets, exchange);      // §13
+                phase = Phase.ENDED;
             }
             return;
         }
@@ -367,12 +309,12 @@ public final class BoshSession {
         }
         activity.arrived(body, now);
         if (body.restart()) {
-            restart(body, targets);
+            relay.restart(body, targets);
         } else if (!body.isEmpty()) {
-            forwardUpstream(targets, body.payloads());
+            relay.forward(targets, body.payloads());
         }
-        if (addsStream(body)) {
-            addStream(body, exchange, now);                           // answered at once
+        if (relay.addsStream(body)) {
+            answerNow(body.rid(), exchange, relay.addStream(body, params), now);   // §16 #multi-add
             return;
         }
         held.add(new HeldRequests.Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false, report));
@@ -380,120 +322,6 @@ public final class BoshSession {
 
     private boolean previousResponseWasEmpty(long rid) {
         return responses.get(rid - 1).map(s -> s.body().payloads().isEmpty()).orElse(false);
-    }
-
-    /**
-     * XEP-0206 §5 (X-5-2, X-5-4, X-5-5, X-5-6): a new stream header on the same connection; payloads in
-     * the restart request are ignored. Without {@code stream} in a session of several streams, the
-     * restart is for those waiting for one after SASL success, or for every stream if none is.
-     */
-    private void restart(ClientBody body, List<SessionStream> targets) {
-        List<SessionStream> restarting = targets;
-        if (targets.size() > 1) {
-            List<SessionStream> awaiting = targets.stream().filter(t -> t.awaitingRestart).toList();
-            restarting = awaiting.isEmpty() ? targets : awaiting;
-        }
-        for (SessionStream s : restarting) {
-            s.awaitingRestart = false;
-            out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang())));
-            flushBacklog(s);
-        }
-    }
-
-    /**
-     * XEP-0124 §16 #multi-transmit: the streams a request's payloads, restart or terminate are for. The
-     * named stream; every open stream when none is named (broadcast) or multi-streams is off (B-16-1);
-     * none for a stream closed lately, or when an empty request names an unknown one ("the receiving
-     * entity SHOULD ignore the attribute"). Any other unknown name ends the session with item-not-found
-     * and leaves no stream.
-     */
-    private List<SessionStream> addressed(ClientBody body, ExchangeId exchange) {
-        if (!policy.multiStreams() || body.stream().isEmpty()) {
-            return List.copyOf(streams.all());
-        }
-        String name = body.stream().get();
-        SessionStream s = streams.get(name);
-        if (s != null) {
-            return List.of(s);
-        }
-        if (streams.closedLately(name) || (body.isEmpty() && !body.isTerminate() && !body.restart())) {
-            return List.of();
-        }
-        fail(exchange, Condition.ITEM_NOT_FOUND);
-        return List.of();
-    }
-
-    /** XEP-0124 §16 #multi-add: {@code to} without {@code stream} on a later request asks for another stream. */
-    private boolean addsStream(ClientBody body) {
-        return policy.multiStreams() && body.stream().isEmpty() && !body.restart()
-                && body.to().filter(t -> !t.isBlank()).isPresent();
-    }
-
-    /**
-     * XEP-0124 §16 #multi-add: opens a stream to the requested domain under the creation rules (served
-     * domains, route allow-list) and answers at once with its name, like
-     * {@code <body stream='s2' xmpp:version='1.0'/>} (X-4-5). The server's {@code from} and
-     * {@code authid} come with the stream's features, in a response that names the stream. A refused
-     * stream (domain, route, or {@code maxStreams} already open) is answered with a terminate body
-     * naming it, and the session goes on (§16 #multi-error).
-     */
-    private void addStream(ClientBody body, ExchangeId exchange, long now) {
-        String name = streams.newName();
-        Negotiation.Result routing = Negotiation.route(body, policy, params.contentType());
-        ServerBody answer;
-        if (streams.size() >= policy.maxStreams()) {
-            answer = ServerBody.terminate(Condition.POLICY_VIOLATION);
-        } else if (routing instanceof Negotiation.Routed routed) {
-            SessionStream s = openStream(name, routed.domain(), body.from(), body.lang().or(params::lang),
-                    body.xmppVersion().orElse(params.xmppVersion()), routed.target());
-            answer = ServerBody.empty().with(BodyAttribute.XMPP_VERSION, s.xmppVersion);
-        } else {
-            answer = ServerBody.terminate(((Negotiation.Refused) routing).condition());
-        }
-        if (answer.isTerminal()) {
-            streams.remember(name);
-        }
-        answerNow(body.rid(), exchange, answer.with(BodyAttribute.STREAM, name), now);
-    }
-
-    /** XEP-0124 §13: payloads go upstream first (B-13-1), then every stream closes; B-13-2 answers. */
-    private void terminateByClient(ClientBody body, List<SessionStream> targets, ExchangeId exchange) {
-        forwardUpstream(targets, body.payloads());
-        for (SessionStream s : streams.all()) {
-            flushBacklog(s);
-        }
-        bounceUndelivered();
-        closeUpstreams();
-        boolean first = true;
-        for (HeldRequests.Held h : held.drain()) {
-            if (h.exchange != null) {
-                out.respond(h.exchange, first ? ServerBody.terminate() : ServerBody.empty());
-                first = false;
-            }
-        }
-        out.respond(exchange, first ? ServerBody.terminate() : ServerBody.empty());
-        for (ExchangeId waiting : admission.dropWaiting()) {
-            out.respond(waiting, ServerBody.terminate());
-        }
-        phase = Phase.ENDED;
-        out.add(new Effect.Ended(EndCause.CLIENT_TERMINATE, Optional.empty()));
-    }
-
-    /**
-     * XEP-0124 §16 #multi-close: the client closes one stream of several. Its payloads go to it first,
-     * the server's stanzas it will no longer read bounce (X-7-1), and the request is answered at once
-     * with {@code <body type='terminate' stream='name'/>}. A stream closed lately is acknowledged the same way.
-     */
-    private void closeStreamByClient(ClientBody body, List<SessionStream> targets, ExchangeId exchange, long now) {
-        for (SessionStream s : targets) {
-            forwardUpstream(s, body.payloads());
-            flushBacklog(s);
-            bounce(s);
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            streams.close(s);
-            streams.withdraw(s);
-        }
-        answerNow(body.rid(), exchange, ServerBody.terminate().with(BodyAttribute.STREAM, body.stream().orElseThrow()), now);
     }
 
     // ---------------------------------------------------------------- responses
@@ -522,169 +350,24 @@ public final class BoshSession {
 
     // ---------------------------------------------------------------- endings
 
-    /**
-     * A terminal binding condition caused by one request (XEP-0124 §17.2): that request gets the
-     * condition, every other open request gets other-request (B-17.2-2), and the session ends.
-     */
+    /** A terminal binding condition caused by one request (XEP-0124 §17.2). */
     private void fail(ExchangeId culprit, Condition condition) {
-        out.respond(culprit, ServerBody.terminate(condition));
-        for (HeldRequests.Held h : held.drain()) {
-            if (!Optional.ofNullable(h.exchange).equals(Optional.ofNullable(culprit))) {
-                out.respond(h.exchange, ServerBody.terminate(Condition.OTHER_REQUEST));
-            }
-        }
-        for (ExchangeId waiting : admission.dropWaiting()) {
-            if (!waiting.equals(culprit)) {
-                out.respond(waiting, ServerBody.terminate(Condition.OTHER_REQUEST));
-            }
-        }
-        bounceUndelivered();
-        closeUpstreams();
+        ending.bindingError(culprit, condition);
         phase = Phase.ENDED;
-        out.add(new Effect.Ended(EndCause.BINDING_ERROR, Optional.of(condition)));
     }
 
     /**
-     * The server ended stream {@code s} (XEP-0124 §16 #multi-error). While other streams stay open only
-     * {@code s} closes: the browser gets {@code <body type='terminate' condition='...' stream='name'>}
-     * with the stream's undelivered payloads, in the stream's turn like any data, and the session goes
-     * on. The last open stream takes the session with it.
+     * The server ended a stream (XEP-0124 §16 #multi-error). While other streams stay open only that one
+     * closes: the browser gets {@code <body type='terminate' condition='...' stream='name'>} with the
+     * stream's undelivered payloads, in the stream's turn like any data, and the session goes on. The
+     * last open stream, or a session that outgrew its buffer, takes the session with it.
      */
-    private void streamEnded(SessionStream s, Condition condition, List<XmlPayload> payloads) {
-        if (streams.size() == 1) {
-            terminal(condition, payloads, s, EndCause.UPSTREAM);
+    private void streamEnded(StreamRelay.StreamEnd end) {
+        if (end.wholeSession() || streams.size() == 1) {
+            phase = ending.upstream(end) ? Phase.ENDED : Phase.TERMINAL_PENDING;
         } else {
-            streams.ended(s, ServerBody.terminate(condition).withPayloads(payloads).with(BodyAttribute.STREAM, s.name));
+            streams.ended(end.stream(), end.notice());
         }
-    }
-
-    /**
-     * The upstream side ended the session: the terminal body, with the undelivered payloads of
-     * {@code source}, goes on the oldest open request, or on the next one to arrive (until inactivity
-     * expires). Its payloads are named with their stream as on any response (§16 #multi-transmit).
-     */
-    private void terminal(Condition condition, List<XmlPayload> payloads, SessionStream source, EndCause cause) {
-        dropNotices();
-        ServerBody body = ServerBody.terminate(condition).withPayloads(payloads);
-        if (!payloads.isEmpty()) {
-            body = composer.withStreamName(body, source);
-        }
-        HeldRequests.Held carrier = null;
-        List<HeldRequests.Held> open = held.drain();
-        for (HeldRequests.Held h : open) {
-            if (h.exchange != null) {
-                carrier = h;
-                break;
-            }
-        }
-        for (HeldRequests.Held h : open) {
-            if (h != carrier) {
-                out.respond(h.exchange, ServerBody.terminate(condition));
-            }
-        }
-        for (ExchangeId waiting : admission.dropWaiting()) {
-            out.respond(waiting, ServerBody.terminate(condition));
-        }
-        if (carrier != null) {
-            out.respond(carrier.exchange, body);
-            phase = Phase.ENDED;
-            out.add(new Effect.Ended(cause, Optional.of(condition)));
-        } else {
-            phase = Phase.TERMINAL_PENDING;
-            terminalBody = body;
-            terminalCause = cause;
-        }
-    }
-
-    private void deliverTerminal(ExchangeId exchange) {
-        out.respond(exchange, terminalBody);
-        phase = Phase.ENDED;
-        out.add(new Effect.Ended(terminalCause, terminalBody.condition()));
-    }
-
-    /** XEP-0124 §10 (B-10-1): the client is gone; end silently and close upstream (U-13). */
-    private void endForInactivity() {
-        bounceUndelivered();
-        for (ExchangeId waiting : admission.dropWaiting()) {
-            out.respond(waiting, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
-        }
-        closeUpstreams();
-        phase = Phase.ENDED;
-        out.add(new Effect.Ended(EndCause.INACTIVITY, Optional.empty()));
-    }
-
-    /** XEP-0206 §7 (X-7-1): stanzas the browser will never get go back to their senders, stream by stream. */
-    private void bounceUndelivered() {
-        for (SessionStream s : streams.all()) {
-            bounce(s);
-        }
-    }
-
-    private void bounce(SessionStream s) {
-        List<XmlPayload> bounces = new ArrayList<>();
-        for (XmlPayload p : s.outbound.drainAll()) {
-            if (p.isStanza()) {
-                StreamWriter.bounce(p).ifPresent(bounces::add);
-            }
-        }
-        if (!bounces.isEmpty()) {
-            out.add(new Effect.Bounce(s.name, bounces));
-        }
-    }
-
-    /** The session ends: every open stream closes (U-13). */
-    private void closeUpstreams() {
-        for (SessionStream s : streams.all()) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-        }
-        dropNotices();
-    }
-
-    /** Stanzas of streams the server ended whose notice never reached the browser; no upstream is left to bounce them. */
-    private void dropNotices() {
-        for (ServerBody notice : streams.dropNotices()) {
-            List<XmlPayload> stanzas = notice.payloads().stream().filter(XmlPayload::isStanza).toList();
-            if (!stanzas.isEmpty()) {
-                out.add(new Effect.Undeliverable(stanzas, "session ended before a stream's end was delivered"));
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- plumbing
-
-    private SessionStream openStream(String name, String domain, Optional<String> from, Optional<String> lang,
-                                     String xmppVersion, UpstreamTarget target) {
-        SessionStream s = streams.open(name, domain, from, lang, xmppVersion);
-        out.add(new Effect.OpenUpstream(name, target, StreamHeader.initiating(domain, from, lang, xmppVersion)));
-        return s;
-    }
-
-    private void forwardUpstream(List<SessionStream> targets, List<XmlPayload> payloads) {
-        for (SessionStream s : targets) {
-            forwardUpstream(s, payloads);
-        }
-    }
-
-    private void forwardUpstream(SessionStream s, List<XmlPayload> payloads) {
-        if (payloads.isEmpty()) {
-            return;
-        }
-        if (s.awaitingRestart) {
-            s.upstreamBacklog.addAll(payloads);
-        } else {
-            out.add(new Effect.SendUpstream(s.name, payloads));
-        }
-    }
-
-    private void flushBacklog(SessionStream s) {
-        if (!s.upstreamBacklog.isEmpty()) {
-            out.add(new Effect.SendUpstream(s.name, s.upstreamBacklog));
-            s.upstreamBacklog.clear();
-        }
-    }
-
-    private void begin() {
-        out.begin();
     }
 
     private Step finish(long now) {
