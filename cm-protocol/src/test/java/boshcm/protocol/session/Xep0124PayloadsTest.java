@@ -66,7 +66,7 @@ class Xep0124PayloadsTest {
     @Test
     void b9_1_1_ackIsHighestContiguousRid_b7_2_10_omittedWhenEqualToOwnRid() {
         // The checklist's scenario: R(1) held, R(3) arrives across a gap, then R(2). Three requests in
-        // flight with requests=2 is tolerated: the rid window bounds them (see checkOveractivity).
+        // flight with requests=2 is tolerated: the rid window bounds them (see ClientActivity.overactive).
         ready();
         ExchangeId one = f.send(Req.rid(1001));
         ExchangeId three = f.send(Req.rid(1003));
