@@ -332,6 +332,24 @@ public final class RawBosh {
          * bind. Leaves no request open. Returns the bound full JID.
          */
         public String login(XmppUser user) throws InterruptedException {
+            authenticate(user);
+            Duration step = Duration.ofSeconds(20);
+            Element result = poll(p -> is(p, CLIENT, "iq") && "bind1".equals(p.getAttribute("id")),
+                    "<iq xmlns='jabber:client' type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                            + "<resource>raw</resource></bind></iq>", step);
+            if (!"result".equals(result.getAttribute("type"))) {
+                throw new AssertionError("bind failed: " + result.getAttribute("type"));
+            }
+            jid = result.getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-bind", "jid").item(0).getTextContent();
+            return jid;
+        }
+
+        /**
+         * Stream features, SASL PLAIN and the stream restart, up to the post-authentication features:
+         * where a client binds a resource, or resumes an XEP-0198 session instead (§5). Leaves no
+         * request open.
+         */
+        public void authenticate(XmppUser user) throws InterruptedException {
             Duration step = Duration.ofSeconds(20);
             boolean featuresSeen = creation.payloads().stream().anyMatch(p -> is(p, STREAMS, "features"));
             if (!featuresSeen) {
@@ -349,14 +367,6 @@ public final class RawBosh {
             if (restart.payloads().stream().noneMatch(p -> is(p, STREAMS, "features"))) {
                 poll(p -> is(p, STREAMS, "features"), "", step);
             }
-            Element result = poll(p -> is(p, CLIENT, "iq") && "bind1".equals(p.getAttribute("id")),
-                    "<iq xmlns='jabber:client' type='set' id='bind1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
-                            + "<resource>raw</resource></bind></iq>", step);
-            if (!"result".equals(result.getAttribute("type"))) {
-                throw new AssertionError("bind failed: " + result.getAttribute("type"));
-            }
-            jid = result.getElementsByTagNameNS("urn:ietf:params:xml:ns:xmpp-bind", "jid").item(0).getTextContent();
-            return jid;
         }
     }
 

@@ -53,8 +53,7 @@ final class SessionEnding {
                 out.respond(waiting, ServerBody.terminate(Condition.OTHER_REQUEST));
             }
         }
-        bounceAll();
-        closeAll();
+        leaveStreams();
         out.add(new Effect.Ended(EndCause.BINDING_ERROR, Optional.of(condition)));
     }
 
@@ -140,11 +139,10 @@ final class SessionEnding {
 
     /** XEP-0124 §10 (B-10-1): the client is gone; end silently and close upstream (U-13). */
     void inactivity() {
-        bounceAll();
         for (ExchangeId waiting : admission.dropWaiting()) {
             out.respond(waiting, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
         }
-        closeAll();
+        leaveStreams();
         out.add(new Effect.Ended(EndCause.INACTIVITY, Optional.empty()));
     }
 
@@ -157,8 +155,7 @@ final class SessionEnding {
      */
     void shutdown(boolean upstreamOpen) {
         if (upstreamOpen) {
-            bounceAll();
-            closeAll();
+            leaveStreams();
         } else if (!pending.payloads().isEmpty()) {
             // The upstream is gone, so nothing can bounce: as at inactivity, never lost without a trace.
             out.add(new Effect.Undeliverable(pending.payloads(), "shut down before the session's end was delivered"));
@@ -177,6 +174,26 @@ final class SessionEnding {
         for (SessionStream s : streams.all()) {
             relay.bounce(s);
         }
+    }
+
+    /**
+     * The session ends without the client's terminate (inactivity, a binding error, shutdown). A stream
+     * on which the client enabled XEP-0198 resumption is dropped without a closing tag (XEP-0198 §5), so
+     * the server keeps its session for the client to resume through a new BOSH session, and retransmits
+     * then what the browser never read: those stanzas neither bounce nor count as lost. Every other
+     * stream bounces what the browser will never read (X-7-1) and closes gracefully (U-13).
+     */
+    private void leaveStreams() {
+        for (SessionStream s : streams.all()) {
+            if (s.sm.resumable()) {
+                s.outbound.drainAll();
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            } else {
+                relay.bounce(s);
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            }
+        }
+        dropNotices();
     }
 
     /** Every open stream closes (U-13). */

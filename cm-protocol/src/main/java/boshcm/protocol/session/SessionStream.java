@@ -1,5 +1,6 @@
 package boshcm.protocol.session;
 
+import boshcm.protocol.sm.PassThroughSm;
 import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.xmpp.StreamHeader;
@@ -30,6 +31,8 @@ final class SessionStream {
     boolean awaitingRestart;
     Optional<StreamHeader> serverHeader = Optional.empty();
     Optional<String> boundJid = Optional.empty();
+    /** The client's own XEP-0198 stream management on this stream, watched in pass-through mode. */
+    final PassThroughSm sm = new PassThroughSm();
     /**
      * §16 #multi-error: the server ended this stream while others stay open; this terminate body, with
      * {@code stream} and the stream's undelivered payloads, still has to reach the browser.

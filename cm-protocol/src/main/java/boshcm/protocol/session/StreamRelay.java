@@ -95,6 +95,9 @@ final class StreamRelay {
         if (payloads.isEmpty()) {
             return;
         }
+        for (XmlPayload p : payloads) {
+            s.sm.clientSent(p);
+        }
         if (s.awaitingRestart) {
             s.upstreamBacklog.addAll(payloads);
         } else {
@@ -123,6 +126,7 @@ final class StreamRelay {
         }
         for (SessionStream s : restarting) {
             s.awaitingRestart = false;
+            s.sm.restarted();
             out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang())));
             flushBacklog(s);
         }
@@ -196,6 +200,7 @@ final class StreamRelay {
             if (element.boundJid().isPresent()) {
                 s.boundJid = element.boundJid();
             }
+            s.sm.serverSent(payload);
             streams.queue(s, payload);
             if (streams.bufferedBytes() > policy.maxBufferedBytes()) {
                 // U-15, S-10: the browser is not taking data fast enough; the bound is hit. The whole

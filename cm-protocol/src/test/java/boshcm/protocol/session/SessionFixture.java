@@ -137,7 +137,7 @@ final class SessionFixture {
         now = target;
     }
 
-    private void apply(Step step) {
+    void apply(Step step) {
         for (Effect e : step.effects()) {
             if (e instanceof Effect.WakeAt w) {
                 wakeAt = w.nanos();
