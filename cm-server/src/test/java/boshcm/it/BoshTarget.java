@@ -2,6 +2,7 @@ package boshcm.it;
 
 import boshcm.server.Main;
 import boshcm.server.RunningCm;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,13 +64,21 @@ public enum BoshTarget {
      * upstream verified against the test CA (PKCS12 trust store).
      */
     public static List<String> cmArgs(XmppServer server) {
-        boolean direct = "direct".equalsIgnoreCase(System.getProperty("bosh.upstream.tls", "starttls"));
-        int port = direct ? server.c2sDirectTlsPort() : server.c2sPort();
+        return cmArgs(server, new InetSocketAddress(server.host(), upstreamPort(server)));
+    }
+
+    /**
+     * {@link #cmArgs(XmppServer)} with {@code --upstream} set to {@code upstream} instead of the
+     * server's port, e.g. a {@link FaultProxy} in front of it (TLS and the trust store stay the
+     * server's: the proxy only relays bytes).
+     */
+    public static List<String> cmArgs(XmppServer server, InetSocketAddress upstream) {
+        String host = upstream.getAddress() != null ? upstream.getAddress().getHostAddress() : upstream.getHostString();
         List<String> args = new ArrayList<>(List.of(
                 "--http-port", "0",
                 "--bind", ProsodyServer.HOST,
-                "--upstream", ProsodyServer.HOST + ":" + port,
-                "--upstream-tls", direct ? "direct" : "starttls"));
+                "--upstream", host + ":" + upstream.getPort(),
+                "--upstream-tls", directTls() ? "direct" : "starttls"));
         if (Boolean.getBoolean("bosh.upstream.insecure")) {
             args.add("--insecure-upstream-tls");
         } else {
@@ -78,6 +87,15 @@ public enum BoshTarget {
                     "--upstream-trust-store-password", server.pki().trustStorePassword()));
         }
         return args;
+    }
+
+    /** The c2s port of {@code server} that boshcm uses: STARTTLS, or direct TLS with {@code -Dbosh.upstream.tls=direct}. */
+    public static int upstreamPort(XmppServer server) {
+        return directTls() ? server.c2sDirectTlsPort() : server.c2sPort();
+    }
+
+    private static boolean directTls() {
+        return "direct".equalsIgnoreCase(System.getProperty("bosh.upstream.tls", "starttls"));
     }
 
     /** A started endpoint. {@link #close()} stops it (a no-op for mod_bosh). */

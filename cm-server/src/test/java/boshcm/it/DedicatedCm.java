@@ -41,6 +41,21 @@ public final class DedicatedCm implements AutoCloseable {
     }
 
     /**
+     * A node in front of {@code server} whose upstream goes through {@code proxy} (which must forward
+     * to {@link BoshTarget#upstreamPort}, as {@link FaultProxy#inFrontOf} does), with {@code extra} flags.
+     */
+    public static DedicatedCm inFrontOf(XmppServer server, FaultProxy proxy, String... extra) throws Exception {
+        int port = BoshTarget.upstreamPort(server);
+        if (proxy.target().getPort() != port) {
+            throw new IllegalArgumentException(proxy + " does not forward to " + server.name() + "'s c2s port " + port
+                    + " (-Dbosh.upstream.tls); use FaultProxy.inFrontOf(server)");
+        }
+        List<String> args = new ArrayList<>(BoshTarget.cmArgs(server, proxy.address()));
+        args.addAll(List.of(extra));
+        return withArgs(args);
+    }
+
+    /**
      * A node started with {@code args}, plus {@code --http-stop-timeout 200ms} unless given: a test's
      * node answers everything before it stops, so it need not give idle keep-alive connections the
      * usual second to go.
