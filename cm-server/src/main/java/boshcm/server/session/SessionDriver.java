@@ -5,6 +5,7 @@ import boshcm.protocol.body.ClientBody;
 import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.BoshSession;
+import boshcm.protocol.session.CloseMode;
 import boshcm.protocol.session.Effect;
 import boshcm.protocol.session.ExchangeId;
 import boshcm.protocol.session.Step;
@@ -59,6 +60,8 @@ final class SessionDriver {
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private boolean ended;
+    /** A session step's effects are being applied; events arriving meanwhile are deferred. */
+    private boolean applying;
 
     SessionDriver(String sid, EventLoop loop, BoshSession session, UpstreamConnector connector,
                   SessionMetrics metrics, LongSupplier clock, boolean secure, Runnable onEnded) {
@@ -121,7 +124,7 @@ final class SessionDriver {
      * The listener of the upstream connection of {@code stream}: one read's events go into one
      * session step, so that they share a response (B-8-5, X-6-1). Runs on the loop.
      */
-    private UpstreamListener listenerFor(String stream) {
+    private UpstreamListener listenerFor(String stream, UpstreamConnection[] self) {
         return new UpstreamListener() {
             @Override
             public void onEvent(StreamEvent event) {
@@ -130,11 +133,29 @@ final class SessionDriver {
 
             @Override
             public void onEvents(List<StreamEvent> events) {
-                if (!ended) {
+                // SM-14, U-9: a connection that was replaced is never heard again (self[0] is still
+                // null only while open() itself runs, when this connection is the current one).
+                boolean current = self[0] == null || upstreams.get(stream) == self[0];
+                if (!ended && current) {
                     run(() -> session.onUpstream(stream, events, clock.getAsLong()));
                 }
             }
         };
+    }
+
+    /**
+     * Opens the upstream connection of a stream. Opening a stream that already has one (a reconnect
+     * for an XEP-0198 resume) drops the old connection without a closing tag, so the server keeps the
+     * session, and ignores anything it still delivers (SM-14).
+     */
+    private void open(Effect.OpenUpstream o) {
+        UpstreamConnection old = upstreams.remove(o.stream());
+        if (old != null) {
+            old.close(CloseMode.ABORT, Optional.empty());
+        }
+        UpstreamConnection[] self = new UpstreamConnection[1];
+        self[0] = connector.open(loop, o.target(), o.header(), listenerFor(o.stream(), self));
+        upstreams.put(o.stream(), self[0]);
     }
 
     private void onTimer() {
@@ -162,6 +183,17 @@ final class SessionDriver {
 
     /** Runs one session event and applies its effects; a bug in either ends this session only. */
     private void run(java.util.function.Supplier<Step> event) {
+        if (applying) {
+            // An effect being applied (an upstream open, a write) called back at once: the session is
+            // mid-step, so the event waits for its own turn on the loop.
+            loop.execute(() -> {
+                if (!ended) {
+                    run(event);
+                }
+            });
+            return;
+        }
+        applying = true;
         try {
             Step step = event.get();
             for (Effect effect : step.effects()) {
@@ -170,6 +202,8 @@ final class SessionDriver {
         } catch (RuntimeException e) {
             log.error("session {} failed; ending it", SidGenerator.redact(sid), e);
             crash();
+        } finally {
+            applying = false;
         }
     }
 
@@ -193,8 +227,7 @@ final class SessionDriver {
                 upstream.send(b.bounces());
             }
         } else if (effect instanceof Effect.OpenUpstream o) {
-            String stream = o.stream();
-            upstreams.put(stream, connector.open(loop, o.target(), o.header(), listenerFor(stream)));
+            open(o);
         } else if (effect instanceof Effect.RestartUpstream r) {
             UpstreamConnection upstream = upstreams.get(r.stream());
             if (upstream != null) {
