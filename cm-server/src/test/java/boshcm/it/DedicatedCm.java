@@ -33,9 +33,9 @@ public final class DedicatedCm implements AutoCloseable {
         this.args = args;
     }
 
-    /** A node in front of the test Prosody ({@link BoshTarget#cmArgs}) with {@code extra} flags added. */
-    public static DedicatedCm inFrontOf(ProsodyServer prosody, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(BoshTarget.cmArgs(prosody));
+    /** A node in front of {@code server} (Prosody or ejabberd; {@link BoshTarget#cmArgs}) with {@code extra} flags added. */
+    public static DedicatedCm inFrontOf(XmppServer server, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(BoshTarget.cmArgs(server));
         args.addAll(List.of(extra));
         return withArgs(args);
     }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * boshcm integration tests: virtual host {@link #DOMAIN}, MUC {@link #MUC_DOMAIN}, c2s with STARTTLS
  * required ({@link #c2sPort()}) and with direct TLS ({@link #c2sDirectTlsPort()}), certificate from a
  * throw-away {@link TestPki}, internal auth with SCRAM-stored passwords, mod_roster, mod_muc,
- * mod_stream_mgmt, and ejabberd's own mod_bosh on {@link #modBoshUri()} (the comparison target).
+ * mod_stream_mgmt (sessions resumable for 300 s), and ejabberd's own mod_bosh on
+ * {@link #modBoshUri()} (the comparison target).
  *
  * <p>It is a dedicated Erlang node, {@code boshcm-ejabberd-<dist port>@localhost}, started with
  * {@code ejabberdctl --config-dir DIR --spool DIR/spool --logs DIR/logs --node NODE foreground-quiet}.
@@ -230,7 +231,9 @@ public final class EjabberdServer extends LocalXmppServer {
                   mod_ping: {}
                   mod_roster:
                     versioning: true
-                  mod_stream_mgmt: {}
+                  mod_stream_mgmt:
+                    resume_timeout: 300
+                    max_resume_timeout: 300
                   mod_muc:
                     host: "%8$s"
                     access_create: muc_create
