@@ -250,6 +250,22 @@ final class StreamRelay {
         return due;
     }
 
+    /** The CM's SM is enabled on {@code s}: the server counts our acks (SM-10). */
+    boolean ownsEnabledSm(SessionStream s) {
+        return s.managed != null && s.managed.state == ManagedSm.State.ENABLED;
+    }
+
+    /**
+     * SM-16, U-13: the session ends while the CM owns SM on {@code s}: the last {@code <a h='H_in'/>}
+     * goes before the stream is closed, so that the server keeps responsibility for every stanza the
+     * browser has not acknowledged. Nothing on a stream without SM enabled (SM-10).
+     */
+    void smFarewell(SessionStream s) {
+        if (ownsEnabledSm(s)) {
+            out.add(new Effect.SendUpstream(s.name, List.of(s.managed.inbound.ack())));
+        }
+    }
+
     /** The session is over: captured credentials are zeroed (SM-13 (c)). */
     void wipeCredentials() {
         SessionStream first = streams.first();
@@ -438,6 +454,12 @@ final class StreamRelay {
 
     /** XEP-0206 §7 (X-7-1): stanzas of {@code s} the browser will never get go back to their senders. */
     void bounce(SessionStream s) {
+        if (ownsEnabledSm(s)) {
+            // SM-16: the browser never acknowledged them, so H_in leaves them to the server, which applies
+            // its policy for unacknowledged stanzas (XEP-0198 §4: offline storage, bounce or carbon).
+            s.outbound.drainAll();
+            return;
+        }
         List<XmlPayload> bounces = new ArrayList<>();
         for (XmlPayload p : s.outbound.drainAll()) {
             if (p.isStanza()) {

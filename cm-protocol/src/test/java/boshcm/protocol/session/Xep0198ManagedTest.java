@@ -240,6 +240,47 @@ class Xep0198ManagedTest {
         assertThat(f.all(Effect.OpenUpstream.class)).extracting(Effect.OpenUpstream::hideSm).containsExactly(false);
     }
 
+    @Test
+    void sm16_inactivityWritesTheLastAckBeforeTheCloseAndLeavesTheRestToTheServer() {
+        SessionFixture f = plainSetup();
+        String st = stream(f);
+        f.serverSends(sm("enabled", "id", "sm1", "resume", "true"));
+        ExchangeId x4 = f.send(Req.rid(1004));
+        f.serverSends(serverMsg("seen"));
+        assertThat(names(f.responseTo(x4).payloads())).containsExactly("seen");
+        f.send(Req.rid(1005).ack(1004));
+        f.advance(Duration.ofSeconds(3));                              // 1005 answered empty; the browser goes away
+        f.serverSends(serverMsg("x"));
+        f.fresh();
+        f.advance(Duration.ofSeconds(3));                              // inactivity
+        assertThat(f.ended().orElseThrow().cause()).isEqualTo(EndCause.INACTIVITY);
+        List<Effect> last = f.fresh().stream().filter(e -> e instanceof Effect.SendUpstream || e instanceof Effect.CloseUpstream
+                || e instanceof Effect.Bounce).toList();
+        assertThat(last).hasSize(2);
+        assertThat(names(((Effect.SendUpstream) last.get(0)).payloads())).as("x not counted").containsExactly("a=1");
+        assertThat(((Effect.CloseUpstream) last.get(1)).mode()).isEqualTo(CloseMode.GRACEFUL);
+        assertThat(((Effect.CloseUpstream) last.get(1)).stream()).isEqualTo(st);
+    }
+
+    @Test
+    void sm16_u13_clientTerminateForwardsThenAcksThenCloses() {
+        SessionFixture f = plainSetup();
+        f.serverSends(sm("enabled", "id", "sm1", "resume", "true"));
+        f.send(Req.rid(1004).terminate().payload(msg("bye")));
+        List<Effect> tail = f.effects.stream().filter(e -> e instanceof Effect.SendUpstream || e instanceof Effect.CloseUpstream).toList();
+        int n = tail.size();
+        assertThat(names(((Effect.SendUpstream) tail.get(n - 3)).payloads())).containsExactly("bye");
+        assertThat(names(((Effect.SendUpstream) tail.get(n - 2)).payloads())).containsExactly("a=0");
+        assertThat(tail.get(n - 1)).isInstanceOf(Effect.CloseUpstream.class);
+    }
+
+    @Test
+    void sm16_withoutEnabledSmNoAckIsWritten() {
+        SessionFixture f = plainSetup();                                // enable sent, <enabled/> not yet received
+        f.send(Req.rid(1004).terminate());
+        assertThat(f.sentUpstreamIds()).containsExactly("auth", "b1", "enable");
+    }
+
     private static List<XmlPayload> lastUpstream(SessionFixture f, String stream) {
         List<Effect.SendUpstream> sends = f.all(Effect.SendUpstream.class).stream().filter(s -> s.stream().equals(stream)).toList();
         return sends.get(sends.size() - 1).payloads();
