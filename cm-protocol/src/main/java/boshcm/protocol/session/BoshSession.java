@@ -209,7 +209,9 @@ public final class BoshSession {
     public Step onTimer(long now) {
         begin(now);
         if (phase == Phase.ACTIVE) {
-            relay.smTimer();                                          // SM-18: <r/> after requestAfter
+            relay.smTimer().ifPresent(this::streamEnded);            // SM-18 <r/>; SM-12 resume deadline
+        }
+        if (phase == Phase.ACTIVE) {
             settle(now);
             if (held.isEmpty() && activity.inactive(now, admission.hasWaiting())) {
                 ending.inactivity();                                  // §10, B-10-1

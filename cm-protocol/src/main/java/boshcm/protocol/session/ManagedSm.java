@@ -29,7 +29,17 @@ import java.util.Set;
  */
 final class ManagedSm {
 
-    enum State { AWAITING_AUTH, AWAITING_BIND, ENABLE_SENT, ENABLED, NOT_ENABLED }
+    enum State {
+        AWAITING_AUTH, AWAITING_BIND, ENABLE_SENT, ENABLED, NOT_ENABLED,
+        /** SM-12: reconnecting; waiting for the new connection's features to authenticate again. */
+        RESUME_CONNECTING,
+        /** SM-12 step 3: the credential's {@code <auth/>} was written. */
+        RESUME_AUTHENTICATING,
+        /** SM-12 step 4: SASL succeeded and the stream restarted; waiting for its features. */
+        RESUME_RESTARTING,
+        /** SM-12 step 4: {@code <resume/>} was written (SM-6). */
+        RESUME_SENT
+    }
 
     /** The client's own SM namespaces: v3, and v2 that Prosody still offers. */
     private static final Set<String> CLIENT_NAMESPACES = Set.of(Namespaces.SM, "urn:xmpp:sm:2");
@@ -46,6 +56,10 @@ final class ManagedSm {
     boolean serverOffersSm;
     /** SM-18: the unacknowledged queue overflowed; the session ends with policy-violation. */
     boolean overflowed;
+    /** SM-12 step 1: client payloads accepted during a resume, in order, for after {@code <resumed/>}. */
+    final java.util.List<XmlPayload> parked = new java.util.ArrayList<>();
+    /** SM-12 step 6: when a resume under way is given up (System.nanoTime()). */
+    long resumeDeadline;
     private Optional<ReauthCredential.CapturedPlain> captured = Optional.empty();
     private Optional<ReauthCredential> credential = Optional.empty();
 
@@ -111,6 +125,16 @@ final class ManagedSm {
         outbound = new OutboundLedger(policy.ackPolicy());         // SM-3: the outbound count starts now
         state = State.ENABLE_SENT;
         return Optional.of(SmElements.enable(true, Optional.empty()));
+    }
+
+    /** An upstream drop is being hidden (SM-12): client payloads wait, nothing is counted or requested. */
+    boolean resuming() {
+        return state.compareTo(State.RESUME_CONNECTING) >= 0;
+    }
+
+    /** SM-12: a drop can be hidden: SM enabled with resumption, and a credential to authenticate again. */
+    boolean canResume() {
+        return state == State.ENABLED && credential.isPresent() && resume.map(ResumeState::resumable).orElse(false);
     }
 
     /** The credential for re-authentication, once bound. */

@@ -38,6 +38,8 @@ final class SessionStream {
      * including a stream that fell back to pass-through for want of a re-auth credential (SM-13).
      */
     ManagedSm managed;
+    /** Where the stream's connection goes: again for a reconnection (SM-12 step 2). */
+    UpstreamTarget target;
     /**
      * §16 #multi-error: the server ended this stream while others stay open; this terminate body, with
      * {@code stream} and the stream's undelivered payloads, still has to reach the browser.

@@ -11,6 +11,7 @@ import boshcm.protocol.sm.Offer;
 import boshcm.protocol.sm.OutboundLedger;
 import boshcm.protocol.sm.SmElements;
 import boshcm.protocol.sm.SmNonza;
+import boshcm.protocol.sm.SmPolicy;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.protocol.xmpp.StreamWriter;
@@ -81,6 +82,7 @@ final class StreamRelay {
     SessionStream open(String name, String domain, Optional<String> from, Optional<String> lang,
                        String xmppVersion, UpstreamTarget target, boolean manage) {
         SessionStream s = streams.open(name, domain, from, lang, xmppVersion);
+        s.target = target;
         if (manage && policy.sm().managed()) {
             s.managed = new ManagedSm(policy.sm());
         }
@@ -171,6 +173,10 @@ final class StreamRelay {
         if (payloads.isEmpty()) {
             return;
         }
+        if (s.managed != null && s.managed.resuming()) {
+            s.managed.parked.addAll(payloads);                        // SM-12 step 1: in order, after the resume
+            return;
+        }
         if (s.managed == null || !s.managed.counting()) {
             out.add(new Effect.SendUpstream(s.name, payloads));
             return;
@@ -227,19 +233,29 @@ final class StreamRelay {
     }
 
     /** SM-18: {@code <r/>} when unacknowledged stanzas have waited {@code requestAfter}. */
-    void smTimer() {
+    Optional<StreamEnd> smTimer() {
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.resuming() && now - s.managed.resumeDeadline >= 0) {
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+                return resumeFailed(s, "resume deadline");            // SM-12 step 6
+            }
+        }
         for (SessionStream s : streams.all()) {
             if (s.managed != null && s.managed.counting() && s.managed.outbound.shouldRequestAck(now)) {
                 out.add(new Effect.SendUpstream(s.name, List.of(SmElements.request())));
                 s.managed.outbound.requestSent(now);
             }
         }
+        return Optional.empty();
     }
 
     /** When {@link #smTimer()} next has something to do; {@link Long#MAX_VALUE} for never. */
     long smDueAt() {
         long due = Long.MAX_VALUE;
         for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.resuming() && s.managed.resumeDeadline - due < 0) {
+                due = s.managed.resumeDeadline;
+            }
             if (s.managed != null && s.managed.counting()) {
                 OptionalLong at = s.managed.outbound.requestDueAt();
                 if (at.isPresent() && at.getAsLong() - due < 0) {
@@ -248,6 +264,106 @@ final class StreamRelay {
             }
         }
         return due;
+    }
+
+    // ---------------------------------------------------------------- XEP-0198 resume (SM-12)
+
+    /** RFC 6120 §4.9.3 conditions after which a resume is worth trying (SM-12, U-8). */
+    private static final java.util.Set<String> RECOVERABLE = java.util.Set.of("connection-timeout", "system-shutdown",
+            "see-other-host");
+
+    /**
+     * SM-12 step 1 and 2: the upstream connection of {@code s} is gone but the CM's SM session can be
+     * resumed. The BOSH session goes on (held requests answer empty at wait, client payloads are parked)
+     * and a new connection is asked for under the same stream name; the driver drops the old one and
+     * ignores its events (SM-14).
+     */
+    private boolean startResume(SessionStream s) {
+        ManagedSm m = s.managed;
+        if (m == null || !m.canResume()) {
+            return false;
+        }
+        m.state = ManagedSm.State.RESUME_CONNECTING;
+        m.resumeDeadline = now + m.resume.orElseThrow().resumeWindow(m.policy.resumeWindow(), SmPolicy.RESUME_MARGIN).toNanos();
+        out.add(new Effect.OpenUpstream(s.name, s.target,
+                StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
+        return true;
+    }
+
+    /**
+     * An event of the new connection during a resume: SASL with the credential (SM-13), the restart,
+     * {@code <resume/>} before any bind (SM-6), then {@code <resumed/>} (SM-12 step 5). None of it
+     * reaches the browser. A failure of any step ends the session with remote-connection-failed, never a
+     * bind (SM-15).
+     */
+    private Optional<StreamEnd> resumeEvent(SessionStream s, StreamEvent event) {
+        ManagedSm m = s.managed;
+        if (event instanceof StreamEvent.Opened) {
+            return Optional.empty();
+        }
+        if (event instanceof StreamEvent.Features) {
+            if (m.state == ManagedSm.State.RESUME_CONNECTING) {
+                out.add(new Effect.SendUpstream(s.name, List.of(m.credential().orElseThrow().auth())));
+                m.state = ManagedSm.State.RESUME_AUTHENTICATING;
+            } else if (m.state == ManagedSm.State.RESUME_RESTARTING) {
+                String previd = m.resume.orElseThrow().previd().orElseThrow();
+                out.add(new Effect.SendUpstream(s.name, List.of(SmElements.resume(previd, m.inbound.resumeSent()))));
+                m.state = ManagedSm.State.RESUME_SENT;
+            }
+            return Optional.empty();
+        }
+        if (!(event instanceof StreamEvent.Element element)) {
+            if (!(event instanceof StreamEvent.Lost)) {
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            }
+            return resumeFailed(s, "connection lost during the resume");
+        }
+        XmlPayload p = element.payload();
+        if (m.state == ManagedSm.State.RESUME_AUTHENTICATING && p.is(Namespaces.SASL, "success")) {
+            m.state = ManagedSm.State.RESUME_RESTARTING;
+            out.add(new Effect.RestartUpstream(s.name, StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
+            return Optional.empty();
+        }
+        if (m.state == ManagedSm.State.RESUME_SENT && Namespaces.SM.equals(p.namespace())) {
+            Optional<SmNonza> nonza = SmNonza.parse(p);
+            if (nonza.isPresent() && nonza.get() instanceof SmNonza.Resumed resumed
+                    && m.outbound.acknowledge(resumed.h()) instanceof AckOutcome.Acked) {
+                return resumed(s);
+            }
+        }
+        if (p.is(Namespaces.SASL, "challenge")) {
+            return Optional.empty();
+        }
+        out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+        return resumeFailed(s, "unexpected " + p.localName() + " during the resume");   // SASL failure, <failed/>: SM-15
+    }
+
+    /**
+     * SM-12 step 5: {@code <resumed h='x'/>} acknowledged what the server handled; the rest is written
+     * again in order with an {@code <r/>}, then the client payloads parked during the outage. The
+     * server's retransmissions the browser already holds are dropped by count (SM-17).
+     */
+    private Optional<StreamEnd> resumed(SessionStream s) {
+        ManagedSm m = s.managed;
+        m.inbound.resumed();
+        m.state = ManagedSm.State.ENABLED;
+        List<XmlPayload> again = new ArrayList<>(m.outbound.unacked());
+        if (!again.isEmpty()) {
+            again.add(SmElements.request());
+            m.outbound.requestSent(now);
+            out.add(new Effect.SendUpstream(s.name, again));
+        }
+        List<XmlPayload> parked = List.copyOf(m.parked);
+        m.parked.clear();
+        write(s, parked);
+        return Optional.empty();
+    }
+
+    /** SM-12 step 6, SM-15: the session ends with remote-connection-failed; what is buffered goes with it. */
+    private Optional<StreamEnd> resumeFailed(SessionStream s, String why) {
+        s.managed.parked.clear();
+        s.managed.state = ManagedSm.State.NOT_ENABLED;
+        return lost(s);
     }
 
     /** The CM's SM is enabled on {@code s}: the server counts our acks (SM-10). */
@@ -390,6 +506,9 @@ final class StreamRelay {
      * ended when the event ends it; its upstream connection is already being closed.
      */
     Optional<StreamEnd> absorb(SessionStream s, StreamEvent event) {
+        if (s.managed != null && s.managed.resuming()) {
+            return resumeEvent(s, event);
+        }
         if (event instanceof StreamEvent.Opened opened) {
             s.serverHeader = Optional.of(opened.header());
         } else if (event instanceof StreamEvent.Features features) {
@@ -425,6 +544,10 @@ final class StreamRelay {
                 streams.close(s);
                 return Optional.of(new StreamEnd(s, Condition.REMOTE_CONNECTION_FAILED, undelivered, true));
             }
+        } else if (event instanceof StreamEvent.StreamError error && RECOVERABLE.contains(error.condition())
+                && s.managed != null && s.managed.canResume()) {
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            startResume(s);                                           // SM-12, U-8: hidden from the browser
         } else if (event instanceof StreamEvent.StreamError error) {
             // RFC 6120 §4.9, XEP-0206 §6 (X-6-1): undelivered stanzas, then the whole stream error.
             List<XmlPayload> payloads = s.outbound.drainAll();
@@ -433,13 +556,17 @@ final class StreamRelay {
             return Optional.of(new StreamEnd(s, Condition.REMOTE_STREAM_ERROR, payloads, false));
         } else if (event instanceof StreamEvent.Closed) {
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            return lost(s);
+            if (!startResume(s)) {                                    // SM-12
+                return lost(s);
+            }
         } else if (event instanceof StreamEvent.Malformed malformed) {
             // U-14: tell the server why, then fail the stream.
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
             return lost(s);
         } else if (event instanceof StreamEvent.Lost) {
-            return lost(s);                                           // U-10
+            if (!startResume(s)) {                                    // SM-12
+                return lost(s);                                       // U-10
+            }
         } else {
             throw new AssertionError(event);
         }
@@ -454,6 +581,14 @@ final class StreamRelay {
 
     /** XEP-0206 §7 (X-7-1): stanzas of {@code s} the browser will never get go back to their senders. */
     void bounce(SessionStream s) {
+        if (s.managed != null && s.managed.resuming()) {
+            // No authenticated stream to write bounces on while a resume is under way.
+            List<XmlPayload> stanzas = s.outbound.drainAll().stream().filter(XmlPayload::isStanza).toList();
+            if (!stanzas.isEmpty()) {
+                out.add(new Effect.Undeliverable(stanzas, "session ended during an upstream resume"));
+            }
+            return;
+        }
         if (ownsEnabledSm(s)) {
             // SM-16: the browser never acknowledged them, so H_in leaves them to the server, which applies
             // its policy for unacknowledged stanzas (XEP-0198 §4: offline storage, bounce or carbon).
