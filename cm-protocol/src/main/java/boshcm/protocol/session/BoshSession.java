@@ -90,7 +90,7 @@ public final class BoshSession {
 
     /** The session creation request (no {@code sid}): XEP-0124 §7.1. Called once, first. */
     public Step onCreate(ClientBody body, ExchangeId exchange, long now) {
-        out.begin();
+        begin(now);
         if (phase != Phase.NEW) {
             throw new IllegalStateException("onCreate twice");
         }
@@ -115,7 +115,7 @@ public final class BoshSession {
         activity = new ClientActivity(policy, params, now);
         ending = new SessionEnding(held, admission, relay, streams, composer, out);
         SessionStream first = relay.open(streams.newName(), params.domain(), params.from(), params.lang(),
-                params.xmppVersion(), accepted.target());
+                params.xmppVersion(), accepted.target(), true);
         relay.forward(first, body.payloads());
         // X-4-1: the creation request is held like any other, so it carries the stream features
         // as soon as the server sends them, or returns empty at 'wait'.
@@ -127,7 +127,7 @@ public final class BoshSession {
 
     /** A later request naming this session's sid. */
     public Step onRequest(ClientBody body, ExchangeId exchange, long now) {
-        out.begin();
+        begin(now);
         switch (phase) {
             case NEW:
                 throw new IllegalStateException("onRequest before onCreate");
@@ -157,6 +157,9 @@ public final class BoshSession {
             while (phase == Phase.ACTIVE && (next = admission.nextInOrder()) != null) {
                 process(next.body(), next.exchange(), now);
             }
+            if (phase == Phase.ACTIVE && relay.smOverflowed()) {
+                fail(exchange, Condition.POLICY_VIOLATION);           // SM-18: the unacknowledged queue is full
+            }
             if (phase == Phase.ACTIVE && !pauseOrTerminate && activity.overactive(held.size(), admission.hasWaiting())) {
                 fail(exchange, Condition.POLICY_VIOLATION);           // §11 #overactive, B-11-3
             }
@@ -185,7 +188,7 @@ public final class BoshSession {
      * A full response's worth is sent at once, so that one large read does not pile up (U-15).
      */
     public Step onUpstream(String stream, List<StreamEvent> events, long now) {
-        out.begin();
+        begin(now);
         for (StreamEvent event : events) {
             SessionStream s = streams.get(stream);
             if (phase != Phase.ACTIVE || s == null) {
@@ -204,7 +207,10 @@ public final class BoshSession {
 
     /** A deadline asked for with {@link Effect.WakeAt} came due (or the driver woke early). */
     public Step onTimer(long now) {
-        out.begin();
+        begin(now);
+        if (phase == Phase.ACTIVE) {
+            relay.smTimer().ifPresent(this::streamEnded);            // SM-18 <r/>; SM-12 resume deadline
+        }
         if (phase == Phase.ACTIVE) {
             settle(now);
             if (held.isEmpty() && activity.inactive(now, admission.hasWaiting())) {
@@ -220,7 +226,7 @@ public final class BoshSession {
 
     /** The HTTP exchange went away unanswered (client closed it, or the backstop timeout fired). */
     public Step onExchangeGone(ExchangeId exchange, long now) {
-        out.begin();
+        begin(now);
         if (phase == Phase.ACTIVE) {
             HeldRequests.Held h = held.remove(exchange);
             if (h != null) {
@@ -239,7 +245,7 @@ public final class BoshSession {
      * other-request.
      */
     public Step onRejected(ExchangeId exchange, Condition condition, long now) {
-        out.begin();
+        begin(now);
         if (phase == Phase.ACTIVE) {
             fail(exchange, condition);
         } else if (phase == Phase.TERMINAL_PENDING) {
@@ -253,7 +259,7 @@ public final class BoshSession {
 
     /** The connection manager is shutting down: XEP-0124 §17.2 system-shutdown (B-17.2-5). */
     public Step onShutdown(long now) {
-        out.begin();
+        begin(now);
         if (phase == Phase.ACTIVE || phase == Phase.TERMINAL_PENDING) {
             ending.shutdown(phase == Phase.ACTIVE);
             phase = Phase.ENDED;
@@ -266,6 +272,7 @@ public final class BoshSession {
     /** One request in rid order (XEP-0124 §14.2): acks, keys, pause, terminate, restart, payloads. */
     private void process(ClientBody body, ExchangeId exchange, long now) {
         Optional<HeldRequests.Report> report = composer.acknowledged(body, now);
+        relay.browserAcknowledged(acknowledgedRid(body));             // SM-17
         if (!keys.accept(body.key(), body.newKey())) {
             fail(exchange, Condition.ITEM_NOT_FOUND);                 // §15.4, B-15.4-2: nothing forwarded
             return;
@@ -318,6 +325,18 @@ public final class BoshSession {
             return;
         }
         held.add(new HeldRequests.Held(body.rid(), exchange, now + params.waitPeriod().toNanos(), false, report));
+    }
+
+    /**
+     * SM-17: the highest rid whose response the browser surely has: its {@code ack}; else r − 1 for a
+     * client that opted in with {@code ack='1'} (B-7.1-8); else r − {@code requests}, since at most
+     * {@code requests} requests are outstanding.
+     */
+    private long acknowledgedRid(ClientBody body) {
+        if (body.ack().isPresent()) {
+            return body.ack().getAsLong();
+        }
+        return params.clientAcks() ? body.rid() - 1 : body.rid() - params.requests();
     }
 
     private boolean previousResponseWasEmpty(long rid) {
@@ -374,13 +393,26 @@ public final class BoshSession {
         long next = Long.MAX_VALUE;
         if (phase == Phase.ACTIVE) {
             next = held.isEmpty() ? activity.inactiveAt(admission.hasWaiting()) : held.nextDeadline();
+            long sm = relay.smDueAt();
+            if (sm != Long.MAX_VALUE && sm - next < 0) {
+                next = sm;
+            }
         } else if (phase == Phase.TERMINAL_PENDING) {
             next = activity.pendingEndExpiresAt();
         }
         if (next != Long.MAX_VALUE) {
             out.add(new Effect.WakeAt(next));
         }
+        if (phase == Phase.ENDED || phase == Phase.TERMINAL_PENDING) {
+            relay.wipeCredentials();                                  // SM-13 (c): wiped at session end
+        }
         return out.take();
+    }
+
+    /** An event begins at {@code now}. */
+    private void begin(long now) {
+        out.begin();
+        relay.tick(now);
     }
 
     @Override

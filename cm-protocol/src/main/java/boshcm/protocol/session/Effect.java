@@ -33,12 +33,37 @@ public sealed interface Effect {
 
     /**
      * Connect to the server and open a c2s stream with this header (TLS as configured); its events come
-     * back through {@code BoshSession.onUpstream(stream, ...)}.
+     * back through {@code BoshSession.onUpstream(stream, ...)}. An {@code OpenUpstream} for a stream name
+     * that already has a connection replaces it (a reconnection for an XEP-0198 resume, checklist SM-12):
+     * the old connection is dropped and its later events are never passed on (SM-14).
+     *
+     * @param hideSm the CM owns XEP-0198 on this stream (SM-11 B): strip {@code <sm/>} from the client
+     *               view of features ({@code TokenizerOptions.hideSm})
      */
-    record OpenUpstream(String stream, UpstreamTarget target, StreamHeader header) implements Effect {}
+    record OpenUpstream(String stream, UpstreamTarget target, StreamHeader header, boolean hideSm) implements Effect {
+        public OpenUpstream(String stream, UpstreamTarget target, StreamHeader header) {
+            this(stream, target, header, false);
+        }
+    }
 
-    /** XEP-0206 §5: send a new stream header on the same connection of {@code stream} and reset the parser. */
-    record RestartUpstream(String stream, StreamHeader header) implements Effect {}
+    /**
+     * XEP-0206 §5: send a new stream header on the same connection of {@code stream} and reset the parser.
+     *
+     * @param hideSm as for {@link OpenUpstream}, for the restarted stream's parser: the CM owns XEP-0198
+     */
+    record RestartUpstream(String stream, StreamHeader header, boolean hideSm) implements Effect {
+        public RestartUpstream(String stream, StreamHeader header) {
+            this(stream, header, false);
+        }
+    }
+
+    /**
+     * XEP-0198 managed mode was configured, but this stream runs in pass-through mode (checklist SM-11 A,
+     * SM-13), e.g. "no re-auth credential": the client authenticated with a mechanism the CM cannot
+     * replay and no trusted re-authentication is configured. The driver logs {@code reason}; nothing to do.
+     * Only emitted when the policy asks for managed mode.
+     */
+    record SmFallback(String stream, String reason) implements Effect {}
 
     /**
      * End the upstream stream {@code stream}; its later events are ignored.

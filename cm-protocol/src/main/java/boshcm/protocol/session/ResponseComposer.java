@@ -74,7 +74,11 @@ final class ResponseComposer {
         SessionStream source = h.pause ? null : streams.nextTurn();
         ServerBody body = ServerBody.empty();
         if (source != null && !source.outbound.isEmpty()) {
-            body = body.withPayloads(source.outbound.takeBatch(policy.maxBodyPayloads(), policy.maxResponseBytes()));
+            List<XmlPayload> batch = source.outbound.takeBatch(policy.maxBodyPayloads(), policy.maxResponseBytes());
+            if (source.managed != null) {
+                source.managed.inbound.carried(h.rid, batch);           // SM-17: H_in once this rid is acknowledged
+            }
+            body = body.withPayloads(batch);
         } else if (source != null) {
             body = source.endNotice;
             source.endNotice = null;

@@ -181,11 +181,16 @@ final class SessionEnding {
      * on which the client enabled XEP-0198 resumption is dropped without a closing tag (XEP-0198 §5), so
      * the server keeps its session for the client to resume through a new BOSH session, and retransmits
      * then what the browser never read: those stanzas neither bounce nor count as lost. Every other
-     * stream bounces what the browser will never read (X-7-1) and closes gracefully (U-13).
+     * stream bounces what the browser will never read (X-7-1) and closes gracefully (U-13); one whose
+     * SM the CM owns says its last {@code <a h='H_in'/>} first and leaves the rest to the server (SM-16).
      */
     private void leaveStreams() {
         for (SessionStream s : streams.all()) {
-            if (s.sm.resumable()) {
+            if (relay.ownsEnabledSm(s)) {
+                relay.bounce(s);                                      // SM-16: left to the server, not bounced
+                relay.smFarewell(s);
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            } else if (s.sm.resumable()) {
                 s.outbound.drainAll();
                 out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
             } else {
@@ -199,6 +204,7 @@ final class SessionEnding {
     /** Every open stream closes (U-13). */
     private void closeAll() {
         for (SessionStream s : streams.all()) {
+            relay.smFarewell(s);                                      // SM-16: <a h='H_in'/> first
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
         }
         dropNotices();

@@ -1,6 +1,7 @@
 package boshcm.protocol.session;
 
 import boshcm.protocol.body.BoshVersion;
+import boshcm.protocol.sm.SmPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,7 @@ import java.util.Set;
  *                            let a later request with {@code to} add a stream; off means a single stream and no
  *                            {@code stream} attribute anywhere (B-16-1)
  * @param maxStreams          streams open at once in one session when {@code multiStreams} is on
+ * @param sm                  XEP-0198: pass-through (the default) or CM-managed (checklist SM-11)
  */
 public record SessionPolicy(
         BoshVersion maxVersion,
@@ -56,7 +58,8 @@ public record SessionPolicy(
         int maxBodyPayloads,
         int maxResponseBytes,
         boolean multiStreams,
-        int maxStreams) {
+        int maxStreams,
+        SmPolicy sm) {
 
     public SessionPolicy {
         servedDomains = Set.copyOf(servedDomains);
@@ -73,6 +76,22 @@ public record SessionPolicy(
         if (maxStreams < 1) {
             throw new IllegalArgumentException("maxStreams " + maxStreams);
         }
+        if (sm == null) {
+            throw new IllegalArgumentException("sm policy is required");
+        }
+    }
+
+    /** A policy with XEP-0198 in pass-through mode (SM-11 mode A). */
+    public SessionPolicy(BoshVersion maxVersion, Duration maxWait, int maxHold, Duration inactivity,
+                         Duration pollingInactivity, Duration polling, Duration maxPause, boolean rejectLongPause,
+                         boolean strictOveractivity, Set<String> servedDomains, Set<String> routeAllowList,
+                         List<String> contentTypes, String accept, boolean sendAcks, int responseCacheSize,
+                         int maxRepeats, Duration repeatWindow, long maxBufferedBytes, int maxBodyPayloads,
+                         int maxResponseBytes, boolean multiStreams, int maxStreams) {
+        this(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause, rejectLongPause,
+                strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks, responseCacheSize,
+                maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes, multiStreams, maxStreams,
+                SmPolicy.passThrough());
     }
 
     public static final List<String> DEFAULT_CONTENT_TYPES = List.of(
@@ -98,6 +117,14 @@ public record SessionPolicy(
         return new SessionPolicy(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
                 rejectLongPause, strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks,
                 responseCacheSize, maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes,
-                multiStreams, maxStreams);
+                multiStreams, maxStreams, sm);
+    }
+
+    /** The same policy with another XEP-0198 policy (checklist SM-11). */
+    public SessionPolicy withSm(SmPolicy smPolicy) {
+        return new SessionPolicy(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
+                rejectLongPause, strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks,
+                responseCacheSize, maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes,
+                multiStreams, maxStreams, smPolicy);
     }
 }

@@ -34,6 +34,13 @@ final class SessionStream {
     /** The client's own XEP-0198 stream management on this stream, watched in pass-through mode. */
     final PassThroughSm sm = new PassThroughSm();
     /**
+     * XEP-0198 owned by the CM on this stream (checklist SM-11 B); null when the client owns it (mode A),
+     * including a stream that fell back to pass-through for want of a re-auth credential (SM-13).
+     */
+    ManagedSm managed;
+    /** Where the stream's connection goes: again for a reconnection (SM-12 step 2). */
+    UpstreamTarget target;
+    /**
      * §16 #multi-error: the server ended this stream while others stay open; this terminate body, with
      * {@code stream} and the stream's undelivered payloads, still has to reach the browser.
      */

@@ -6,12 +6,19 @@ import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
+import boshcm.protocol.sm.AckOutcome;
+import boshcm.protocol.sm.Offer;
+import boshcm.protocol.sm.OutboundLedger;
+import boshcm.protocol.sm.SmElements;
+import boshcm.protocol.sm.SmNonza;
+import boshcm.protocol.sm.SmPolicy;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.protocol.xmpp.StreamWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What passes between the browser's requests and a session's upstream XMPP streams (XEP-0206): client
@@ -47,6 +54,8 @@ final class StreamRelay {
     private final SessionPolicy policy;
     private final SessionStreams streams;
     private final Outbox out;
+    /** The time of the event being handled, for the XEP-0198 ack cadence (SM-18). */
+    private long now;
 
     StreamRelay(SessionPolicy policy, SessionStreams streams, Outbox out) {
         this.policy = policy;
@@ -54,12 +63,31 @@ final class StreamRelay {
         this.out = out;
     }
 
+    /** An event begins at {@code now} (System.nanoTime()). */
+    void tick(long nowNanos) {
+        this.now = nowNanos;
+    }
+
     // ---------------------------------------------------------------- browser to server
 
     SessionStream open(String name, String domain, Optional<String> from, Optional<String> lang,
                        String xmppVersion, UpstreamTarget target) {
+        return open(name, domain, from, lang, xmppVersion, target, false);
+    }
+
+    /**
+     * @param manage the policy asks for XEP-0198 managed mode on this stream (SM-11 B): the session's
+     *               first stream only
+     */
+    SessionStream open(String name, String domain, Optional<String> from, Optional<String> lang,
+                       String xmppVersion, UpstreamTarget target, boolean manage) {
         SessionStream s = streams.open(name, domain, from, lang, xmppVersion);
-        out.add(new Effect.OpenUpstream(name, target, StreamHeader.initiating(domain, from, lang, xmppVersion)));
+        s.target = target;
+        if (manage && policy.sm().managed()) {
+            s.managed = new ManagedSm(policy.sm());
+        }
+        out.add(new Effect.OpenUpstream(name, target, StreamHeader.initiating(domain, from, lang, xmppVersion),
+                s.managed != null));
         return s;
     }
 
@@ -95,22 +123,311 @@ final class StreamRelay {
         if (payloads.isEmpty()) {
             return;
         }
-        for (XmlPayload p : payloads) {
+        List<XmlPayload> upstream = s.managed == null ? payloads : managedClientPayloads(s, payloads);
+        for (XmlPayload p : upstream) {
             s.sm.clientSent(p);
         }
         if (s.awaitingRestart) {
-            s.upstreamBacklog.addAll(payloads);
+            s.upstreamBacklog.addAll(upstream);
         } else {
+            write(s, upstream);
+        }
+    }
+
+    /**
+     * XEP-0198 managed mode (SM-11 B): the client's {@code <auth/>} decides whether the CM can
+     * authenticate again (SM-13), else the stream falls back to pass-through; once the CM owns SM the
+     * client's SM elements are never forwarded (a second enable is fatal on some servers, SM-1):
+     * {@code <enable/>} and {@code <resume/>} are answered with {@code <failed/>}, {@code <r/>} and
+     * {@code <a/>} dropped.
+     */
+    private List<XmlPayload> managedClientPayloads(SessionStream s, List<XmlPayload> payloads) {
+        List<XmlPayload> upstream = new ArrayList<>(payloads.size());
+        for (XmlPayload p : payloads) {
+            ManagedSm m = s.managed;
+            if (m == null) {
+                upstream.add(p);
+            } else if (p.is(Namespaces.SASL, "auth") && m.state.compareTo(ManagedSm.State.AWAITING_BIND) <= 0) {
+                Optional<String> fallback = m.clientAuth(p);
+                if (fallback.isPresent()) {
+                    m.wipe();
+                    s.managed = null;
+                    out.add(new Effect.SmFallback(s.name, fallback.get()));   // SM-13: pass-through, and why
+                }
+                upstream.add(p);
+            } else if (m.owning() && ManagedSm.isClientSm(p)) {
+                ManagedSm.localAnswer(p).ifPresent(answer -> streams.queue(s, answer));
+            } else {
+                upstream.add(p);
+            }
+        }
+        return upstream;
+    }
+
+    /**
+     * Writes client payloads on the stream. With the CM's SM enabled each is offered to the outbound
+     * ledger (SM-2, SM-18) and {@code <r/>} follows when the ack cadence asks for it; a full ledger stops
+     * the write and marks the session for policy-violation.
+     */
+    private void write(SessionStream s, List<XmlPayload> payloads) {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        if (s.managed != null && s.managed.resuming()) {
+            s.managed.parked.addAll(payloads);                        // SM-12 step 1: in order, after the resume
+            return;
+        }
+        if (s.managed == null || !s.managed.counting()) {
             out.add(new Effect.SendUpstream(s.name, payloads));
+            return;
+        }
+        OutboundLedger ledger = s.managed.outbound;
+        List<XmlPayload> batch = new ArrayList<>(payloads.size() + 1);
+        for (XmlPayload p : payloads) {
+            if (ledger.offer(p, now) instanceof Offer.Full) {
+                s.managed.overflowed = true;                           // SM-18: policy-violation
+                break;
+            }
+            batch.add(p);
+        }
+        if (ledger.shouldRequestAck(now)) {
+            batch.add(SmElements.request());
+            ledger.requestSent(now);
+        }
+        if (!batch.isEmpty()) {
+            out.add(new Effect.SendUpstream(s.name, batch));
         }
     }
 
     /** Sends what waited for a restart that is now happening, or that will not happen (X-5-7). */
     void flushBacklog(SessionStream s) {
         if (!s.upstreamBacklog.isEmpty()) {
-            out.add(new Effect.SendUpstream(s.name, s.upstreamBacklog));
+            List<XmlPayload> backlog = List.copyOf(s.upstreamBacklog);
             s.upstreamBacklog.clear();
+            write(s, backlog);
         }
+    }
+
+    // ---------------------------------------------------------------- XEP-0198 managed mode
+
+    /**
+     * SM-17: the browser has every response up to {@code rid} (its {@code ack}, or r − 1, or
+     * r − requests); the stanzas those responses carried now count in {@code H_in}.
+     */
+    void browserAcknowledged(long rid) {
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null) {
+                s.managed.inbound.acknowledgedUpTo(rid);
+            }
+        }
+    }
+
+    /** SM-18: a client stanza did not fit in the unacknowledged queue. */
+    boolean smOverflowed() {
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.overflowed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** SM-18: {@code <r/>} when unacknowledged stanzas have waited {@code requestAfter}. */
+    Optional<StreamEnd> smTimer() {
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.resuming() && now - s.managed.resumeDeadline >= 0) {
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+                return resumeFailed(s, "resume deadline");            // SM-12 step 6
+            }
+        }
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.counting() && s.managed.outbound.shouldRequestAck(now)) {
+                out.add(new Effect.SendUpstream(s.name, List.of(SmElements.request())));
+                s.managed.outbound.requestSent(now);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** When {@link #smTimer()} next has something to do; {@link Long#MAX_VALUE} for never. */
+    long smDueAt() {
+        long due = Long.MAX_VALUE;
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.resuming() && s.managed.resumeDeadline - due < 0) {
+                due = s.managed.resumeDeadline;
+            }
+            if (s.managed != null && s.managed.counting()) {
+                OptionalLong at = s.managed.outbound.requestDueAt();
+                if (at.isPresent() && at.getAsLong() - due < 0) {
+                    due = at.getAsLong();
+                }
+            }
+        }
+        return due;
+    }
+
+    // ---------------------------------------------------------------- XEP-0198 resume (SM-12)
+
+    /** RFC 6120 §4.9.3 conditions after which a resume is worth trying (SM-12, U-8). */
+    private static final java.util.Set<String> RECOVERABLE = java.util.Set.of("connection-timeout", "system-shutdown",
+            "see-other-host");
+
+    /**
+     * SM-12 step 1 and 2: the upstream connection of {@code s} is gone but the CM's SM session can be
+     * resumed. The BOSH session goes on (held requests answer empty at wait, client payloads are parked)
+     * and a new connection is asked for under the same stream name; the driver drops the old one and
+     * ignores its events (SM-14).
+     */
+    private boolean startResume(SessionStream s) {
+        ManagedSm m = s.managed;
+        if (m == null || !m.canResume()) {
+            return false;
+        }
+        m.state = ManagedSm.State.RESUME_CONNECTING;
+        m.resumeDeadline = now + m.resume.orElseThrow().resumeWindow(m.policy.resumeWindow(), SmPolicy.RESUME_MARGIN).toNanos();
+        out.add(new Effect.OpenUpstream(s.name, s.target,
+                StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
+        return true;
+    }
+
+    /**
+     * An event of the new connection during a resume: SASL with the credential (SM-13), the restart,
+     * {@code <resume/>} before any bind (SM-6), then {@code <resumed/>} (SM-12 step 5). None of it
+     * reaches the browser. A failure of any step ends the session with remote-connection-failed, never a
+     * bind (SM-15).
+     */
+    private Optional<StreamEnd> resumeEvent(SessionStream s, StreamEvent event) {
+        ManagedSm m = s.managed;
+        if (event instanceof StreamEvent.Opened) {
+            return Optional.empty();
+        }
+        if (event instanceof StreamEvent.Features) {
+            if (m.state == ManagedSm.State.RESUME_CONNECTING) {
+                out.add(new Effect.SendUpstream(s.name, List.of(m.credential().orElseThrow().auth())));
+                m.state = ManagedSm.State.RESUME_AUTHENTICATING;
+            } else if (m.state == ManagedSm.State.RESUME_RESTARTING) {
+                String previd = m.resume.orElseThrow().previd().orElseThrow();
+                out.add(new Effect.SendUpstream(s.name, List.of(SmElements.resume(previd, m.inbound.resumeSent()))));
+                m.state = ManagedSm.State.RESUME_SENT;
+            }
+            return Optional.empty();
+        }
+        if (!(event instanceof StreamEvent.Element element)) {
+            if (!(event instanceof StreamEvent.Lost)) {
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            }
+            return resumeFailed(s, "connection lost during the resume");
+        }
+        XmlPayload p = element.payload();
+        if (m.state == ManagedSm.State.RESUME_AUTHENTICATING && p.is(Namespaces.SASL, "success")) {
+            m.state = ManagedSm.State.RESUME_RESTARTING;
+            out.add(new Effect.RestartUpstream(s.name, StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
+            return Optional.empty();
+        }
+        if (m.state == ManagedSm.State.RESUME_SENT && Namespaces.SM.equals(p.namespace())) {
+            Optional<SmNonza> nonza = SmNonza.parse(p);
+            if (nonza.isPresent() && nonza.get() instanceof SmNonza.Resumed resumed
+                    && m.outbound.acknowledge(resumed.h()) instanceof AckOutcome.Acked) {
+                return resumed(s);
+            }
+        }
+        if (p.is(Namespaces.SASL, "challenge")) {
+            return Optional.empty();
+        }
+        out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+        return resumeFailed(s, "unexpected " + p.localName() + " during the resume");   // SASL failure, <failed/>: SM-15
+    }
+
+    /**
+     * SM-12 step 5: {@code <resumed h='x'/>} acknowledged what the server handled; the rest is written
+     * again in order with an {@code <r/>}, then the client payloads parked during the outage. The
+     * server's retransmissions the browser already holds are dropped by count (SM-17).
+     */
+    private Optional<StreamEnd> resumed(SessionStream s) {
+        ManagedSm m = s.managed;
+        m.inbound.resumed();
+        m.state = ManagedSm.State.ENABLED;
+        List<XmlPayload> again = new ArrayList<>(m.outbound.unacked());
+        if (!again.isEmpty()) {
+            again.add(SmElements.request());
+            m.outbound.requestSent(now);
+            out.add(new Effect.SendUpstream(s.name, again));
+        }
+        List<XmlPayload> parked = List.copyOf(m.parked);
+        m.parked.clear();
+        write(s, parked);
+        return Optional.empty();
+    }
+
+    /** SM-12 step 6, SM-15: the session ends with remote-connection-failed; what is buffered goes with it. */
+    private Optional<StreamEnd> resumeFailed(SessionStream s, String why) {
+        s.managed.parked.clear();
+        s.managed.state = ManagedSm.State.NOT_ENABLED;
+        return lost(s);
+    }
+
+    /** The CM's SM is enabled on {@code s}: the server counts our acks (SM-10). */
+    boolean ownsEnabledSm(SessionStream s) {
+        return s.managed != null && s.managed.state == ManagedSm.State.ENABLED;
+    }
+
+    /**
+     * SM-16, U-13: the session ends while the CM owns SM on {@code s}: the last {@code <a h='H_in'/>}
+     * goes before the stream is closed, so that the server keeps responsibility for every stanza the
+     * browser has not acknowledged. Nothing on a stream without SM enabled (SM-10).
+     */
+    void smFarewell(SessionStream s) {
+        if (ownsEnabledSm(s)) {
+            out.add(new Effect.SendUpstream(s.name, List.of(s.managed.inbound.ack())));
+        }
+    }
+
+    /** The session is over: captured credentials are zeroed (SM-13 (c)). */
+    void wipeCredentials() {
+        SessionStream first = streams.first();
+        if (first != null && first.managed != null) {
+            first.managed.wipe();
+        }
+    }
+
+    /**
+     * An XEP-0198 element from the server on a stream whose SM the CM owns: consumed here, never shown
+     * to the browser (SM-11 B). Returns how the stream ended when the element breaks it.
+     */
+    private Optional<StreamEnd> serverSm(SessionStream s, XmlPayload payload) {
+        ManagedSm m = s.managed;
+        Optional<SmNonza> parsed = SmNonza.parse(payload);
+        if (parsed.isEmpty() || !m.counting()) {
+            return Optional.empty();                                  // SM-10: nothing to answer on a stream without SM
+        }
+        SmNonza nonza = parsed.get();
+        if (nonza instanceof SmNonza.Enabled enabled) {
+            if (m.state == ManagedSm.State.ENABLE_SENT) {
+                m.inbound.enabled();                                  // SM-3: H_in counts from here
+                m.resume = Optional.of(enabled.state());
+                m.state = ManagedSm.State.ENABLED;
+            }
+        } else if (nonza instanceof SmNonza.Request) {
+            out.add(new Effect.SendUpstream(s.name, List.of(m.inbound.ack())));   // SM-5: at once
+        } else if (nonza instanceof SmNonza.Ack ack) {
+            AckOutcome outcome = m.outbound.acknowledge(ack.h());
+            if (outcome instanceof AckOutcome.TooHigh tooHigh) {
+                // XEP-0198 §4 (SM-4): undefined-condition with handled-count-too-high, then close.
+                out.add(new Effect.SendUpstream(s.name, List.of(SmElements.handledCountTooHigh(tooHigh.h(), tooHigh.sendCount()))));
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+                return lost(s);
+            }
+        } else if (nonza instanceof SmNonza.Failed) {
+            if (m.state == ManagedSm.State.ENABLE_SENT) {
+                m.state = ManagedSm.State.NOT_ENABLED;                // SM-7, SM-10: no r/a from now on
+                m.outbound = null;
+            }
+        } else if (nonza instanceof SmNonza.Invalid) {
+            // §4: an <a/> MUST carry h; a server that breaks the count breaks the stream.
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of("undefined-condition")));
+            return lost(s);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -127,7 +444,8 @@ final class StreamRelay {
         for (SessionStream s : restarting) {
             s.awaitingRestart = false;
             s.sm.restarted();
-            out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang())));
+            out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang()),
+                    s.managed != null && s.managed.owning()));
             flushBacklog(s);
         }
     }
@@ -188,12 +506,21 @@ final class StreamRelay {
      * ended when the event ends it; its upstream connection is already being closed.
      */
     Optional<StreamEnd> absorb(SessionStream s, StreamEvent event) {
+        if (s.managed != null && s.managed.resuming()) {
+            return resumeEvent(s, event);
+        }
         if (event instanceof StreamEvent.Opened opened) {
             s.serverHeader = Optional.of(opened.header());
         } else if (event instanceof StreamEvent.Features features) {
+            if (s.managed != null) {
+                s.managed.serverOffersSm = features.offered().sm();
+            }
             streams.queue(s, features.clientView());
         } else if (event instanceof StreamEvent.Element element) {
             XmlPayload payload = element.payload();
+            if (s.managed != null && s.managed.owning() && ManagedSm.isClientSm(payload)) {
+                return serverSm(s, payload);                          // SM-11 B: never reaches the browser
+            }
             if (payload.is(Namespaces.SASL, "success")) {
                 s.awaitingRestart = true;                             // X-5-7
             }
@@ -201,7 +528,14 @@ final class StreamRelay {
                 s.boundJid = element.boundJid();
             }
             s.sm.serverSent(payload);
-            streams.queue(s, payload);
+            if (s.managed == null || s.managed.inbound.received(payload).deliver()) {
+                streams.queue(s, payload);
+            }
+            if (element.boundJid().isPresent() && s.managed != null && s.managed.state == ManagedSm.State.AWAITING_BIND) {
+                // SM-1: after authentication and the bind result, once per stream.
+                s.managed.bound(element.boundJid().get())
+                        .ifPresent(enable -> out.add(new Effect.SendUpstream(s.name, List.of(enable))));
+            }
             if (streams.bufferedBytes() > policy.maxBufferedBytes()) {
                 // U-15, S-10: the browser is not taking data fast enough; the bound is hit. The whole
                 // session goes: the other streams' stanzas bounce as at any other end.
@@ -210,6 +544,10 @@ final class StreamRelay {
                 streams.close(s);
                 return Optional.of(new StreamEnd(s, Condition.REMOTE_CONNECTION_FAILED, undelivered, true));
             }
+        } else if (event instanceof StreamEvent.StreamError error && RECOVERABLE.contains(error.condition())
+                && s.managed != null && s.managed.canResume()) {
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            startResume(s);                                           // SM-12, U-8: hidden from the browser
         } else if (event instanceof StreamEvent.StreamError error) {
             // RFC 6120 §4.9, XEP-0206 §6 (X-6-1): undelivered stanzas, then the whole stream error.
             List<XmlPayload> payloads = s.outbound.drainAll();
@@ -218,13 +556,17 @@ final class StreamRelay {
             return Optional.of(new StreamEnd(s, Condition.REMOTE_STREAM_ERROR, payloads, false));
         } else if (event instanceof StreamEvent.Closed) {
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            return lost(s);
+            if (!startResume(s)) {                                    // SM-12
+                return lost(s);
+            }
         } else if (event instanceof StreamEvent.Malformed malformed) {
             // U-14: tell the server why, then fail the stream.
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
             return lost(s);
         } else if (event instanceof StreamEvent.Lost) {
-            return lost(s);                                           // U-10
+            if (!startResume(s)) {                                    // SM-12
+                return lost(s);                                       // U-10
+            }
         } else {
             throw new AssertionError(event);
         }
@@ -239,6 +581,20 @@ final class StreamRelay {
 
     /** XEP-0206 §7 (X-7-1): stanzas of {@code s} the browser will never get go back to their senders. */
     void bounce(SessionStream s) {
+        if (s.managed != null && s.managed.resuming()) {
+            // No authenticated stream to write bounces on while a resume is under way.
+            List<XmlPayload> stanzas = s.outbound.drainAll().stream().filter(XmlPayload::isStanza).toList();
+            if (!stanzas.isEmpty()) {
+                out.add(new Effect.Undeliverable(stanzas, "session ended during an upstream resume"));
+            }
+            return;
+        }
+        if (ownsEnabledSm(s)) {
+            // SM-16: the browser never acknowledged them, so H_in leaves them to the server, which applies
+            // its policy for unacknowledged stanzas (XEP-0198 §4: offline storage, bounce or carbon).
+            s.outbound.drainAll();
+            return;
+        }
         List<XmlPayload> bounces = new ArrayList<>();
         for (XmlPayload p : s.outbound.drainAll()) {
             if (p.isStanza()) {

@@ -37,7 +37,7 @@ public sealed interface SmNonza {
     record Other(String localName) implements SmNonza {}
 
     /** The element as an SM nonza; empty when it is not in {@code urn:xmpp:sm:3}. */
-    static Optional<SmNonza> parse(XmlPayload payload) {
+    public static Optional<SmNonza> parse(XmlPayload payload) {
         if (!Namespaces.SM.equals(payload.namespace())) {
             return Optional.empty();
         }
