@@ -51,7 +51,7 @@ public final class StreamTokenizer {
 
     private enum Kind { FEATURES, ERROR, OTHER }
 
-    private final TokenizerOptions options;
+    private TokenizerOptions options;
     private final PayloadSerializer serializer = new PayloadSerializer(Target.CLIENT);
 
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
@@ -119,6 +119,16 @@ public final class StreamTokenizer {
      * a fresh reader that expects a new {@code <stream:stream>}. Ignored once after a SASL success,
      * where the tokenizer has already restarted itself (see the class comment).
      */
+    /**
+     * Whether the client view of features hides {@code <sm/>} from now on: set per stream by the
+     * session, which owns XEP-0198 upstream only when it can authenticate again (checklist SM-11 B).
+     */
+    public void hideSm(boolean hide) {
+        if (options.hideSm() != hide) {
+            options = new TokenizerOptions(options.maxStanzaBytes(), options.maxDepth(), options.maxAttributes(), hide);
+        }
+    }
+
     public void reset() {
         if (restartedAfterSuccess && state != State.AWAIT_RESET) {
             restartedAfterSuccess = false;

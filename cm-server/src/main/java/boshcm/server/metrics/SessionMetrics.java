@@ -81,6 +81,11 @@ public final class SessionMetrics {
         bounced.increment(stanzas);
     }
 
+    /** A session configured for managed XEP-0198 that had to run in pass-through mode (SM-13). */
+    public void smFallback() {
+        registry.counter("bosh.sm.fallbacks").increment();
+    }
+
     public void held(int delta) {
         heldRequests.addAndGet(delta);
     }

@@ -154,7 +154,7 @@ final class SessionDriver {
             old.close(CloseMode.ABORT, Optional.empty());
         }
         UpstreamConnection[] self = new UpstreamConnection[1];
-        self[0] = connector.open(loop, o.target(), o.header(), listenerFor(o.stream(), self));
+        self[0] = connector.open(loop, o.target(), o.header(), o.hideSm(), listenerFor(o.stream(), self));
         upstreams.put(o.stream(), self[0]);
     }
 
@@ -228,10 +228,15 @@ final class SessionDriver {
             }
         } else if (effect instanceof Effect.OpenUpstream o) {
             open(o);
+        } else if (effect instanceof Effect.SmFallback f) {
+            // SM-13: managed XEP-0198 was configured, but this session gives the CM no way to
+            // authenticate again; it runs in pass-through mode.
+            metrics.smFallback();
+            log.info("session {}: stream management stays with the client: {}", SidGenerator.redact(sid), f.reason());
         } else if (effect instanceof Effect.RestartUpstream r) {
             UpstreamConnection upstream = upstreams.get(r.stream());
             if (upstream != null) {
-                upstream.restart(r.header());
+                upstream.restart(r.header(), r.hideSm());
             }
         } else if (effect instanceof Effect.CloseUpstream c) {
             // The session ignores a closed stream's later events; the connection finishes closing on its own.

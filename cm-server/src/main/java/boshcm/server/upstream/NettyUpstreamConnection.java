@@ -81,7 +81,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
 
     private record Payloads(List<XmlPayload> payloads) implements Pending {}
 
-    private record Restart(StreamHeader header) implements Pending {}
+    private record Restart(StreamHeader header, boolean hideSm) implements Pending {}
 
     private final EventLoop loop;
     private final UpstreamTarget target;
@@ -104,11 +104,14 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     /** What went wrong on the channel, for the {@code Lost} reason when it then closes. */
     private @Nullable String channelFailure;
     private long deadlineNanos;
+    /** The client view of features hides {@code <sm/>} (set at open and by each restart). */
+    private boolean hideSm;
     private @Nullable ScheduledFuture<?> deadline;
     private @Nullable ScheduledFuture<?> closeTimer;
 
-    NettyUpstreamConnection(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener,
-                            UpstreamSettings settings, UpstreamTls tls) {
+    NettyUpstreamConnection(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
+                            UpstreamListener listener, UpstreamSettings settings, UpstreamTls tls) {
+        this.hideSm = hideSm;
         this.loop = loop;
         this.target = target;
         this.header = header;
@@ -148,6 +151,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         }
         LOG.debug("upstream {}: connected to {}", target.domain(), ch.remoteAddress());
         XmppStreamDecoder d = new XmppStreamDecoder(settings.tokenizer(), target.domain());
+        d.hideSm(hideSm);
         decoder = d;
         ch.pipeline().addLast("xmpp-decoder", d).addLast("xmpp-stream", this);
         if (directTls) {
@@ -198,15 +202,15 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
-    public void restart(StreamHeader newHeader) {
+    public void restart(StreamHeader newHeader, boolean hideSmAfter) {
         if (!loop.inEventLoop()) {
-            loop.execute(() -> restart(newHeader));
+            loop.execute(() -> restart(newHeader, hideSmAfter));
             return;
         }
         switch (phase) {
-            case CONNECTING, CLEARTEXT, AWAIT_PROCEED, HANDSHAKE -> pending.add(new Restart(newHeader));
+            case CONNECTING, CLEARTEXT, AWAIT_PROCEED, HANDSHAKE -> pending.add(new Restart(newHeader, hideSmAfter));
             case OPEN -> {
-                writeRestart(newHeader);
+                writeRestart(newHeader, hideSmAfter);
                 channel().flush();
             }
             case CLOSING, CLOSED -> LOG.debug("upstream {}: restart after close ignored", target.domain());
@@ -408,7 +412,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             if (p instanceof Payloads) {
                 ((Payloads) p).payloads().forEach(payload -> write(payload.bytes()));
             } else {
-                writeRestart(((Restart) p).header());
+                writeRestart(((Restart) p).header(), ((Restart) p).hideSm());
             }
         }
         ch.flush();
@@ -440,8 +444,10 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         }
     }
 
-    private void writeRestart(StreamHeader newHeader) {
+    private void writeRestart(StreamHeader newHeader, boolean hideSmAfter) {
         // RFC 6120 §4.3.3: same TCP connection, no closing tag, fresh parser from the next byte.
+        hideSm = hideSmAfter;
+        decoder().hideSm(hideSm);
         decoder().reset();
         write(StreamWriter.header(newHeader, encrypted));
     }

@@ -63,8 +63,9 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
     }
 
     @Override
-    public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener) {
-        NettyUpstreamConnection connection = new NettyUpstreamConnection(loop, target, header, listener, settings, tls);
+    public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
+                                   UpstreamListener listener) {
+        NettyUpstreamConnection connection = new NettyUpstreamConnection(loop, target, header, hideSm, listener, settings, tls);
         if (loop.inEventLoop()) {
             begin(loop, target, connection);
         } else {

@@ -16,8 +16,11 @@ public interface UpstreamConnection {
     /** Writes payloads (already in upstream form) in order, flushing once. */
     void send(List<XmlPayload> payloads);
 
-    /** XEP-0206 §5 / RFC 6120 §4.3.3: resets the parser and sends a new stream header on this connection. */
-    void restart(StreamHeader header);
+    /**
+     * XEP-0206 §5 / RFC 6120 §4.3.3: resets the parser and sends a new stream header on this connection;
+     * {@code hideSm} says whether the new stream's features hide {@code <sm/>} from the client.
+     */
+    void restart(StreamHeader header, boolean hideSm);
 
     /** Ends the stream (see {@link CloseMode}); a stream error condition is sent first when given. Idempotent. */
     void close(CloseMode mode, Optional<String> streamError);

@@ -14,5 +14,7 @@ import io.netty.channel.EventLoop;
  */
 public interface UpstreamConnector {
 
-    UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener);
+    /** {@code hideSm}: the client view of the stream's features hides {@code <sm/>} (the CM owns XEP-0198). */
+    UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
+                            UpstreamListener listener);
 }

@@ -47,6 +47,11 @@ final class XmppStreamDecoder extends ChannelInboundHandlerAdapter {
     }
 
     /** Expect a new {@code <stream:stream>}: after {@code <proceed/>} or SASL success. */
+    /** See {@link StreamTokenizer#hideSm}. */
+    void hideSm(boolean hide) {
+        tokenizer.hideSm(hide);
+    }
+
     void reset() {
         tokenizer.reset();
     }

@@ -167,7 +167,8 @@ class SessionDriverTest {
         final List<FakeConnection> opened = new ArrayList<>();
 
         @Override
-        public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener) {
+        public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
+                                       UpstreamListener listener) {
             FakeConnection c = new FakeConnection(target, listener);
             opened.add(c);
             return c;
@@ -200,7 +201,7 @@ class SessionDriverTest {
         }
 
         @Override
-        public void restart(StreamHeader header) {}
+        public void restart(StreamHeader header, boolean hideSm) {}
 
         @Override
         public void close(CloseMode mode, Optional<String> streamError) {

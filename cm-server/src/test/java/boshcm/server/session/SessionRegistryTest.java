@@ -317,7 +317,7 @@ class SessionRegistryTest {
         }
 
         @Override
-        public void restart(StreamHeader header) {}
+        public void restart(StreamHeader header, boolean hideSm) {}
 
         @Override
         public void close(CloseMode mode, Optional<String> streamError) {
@@ -334,7 +334,8 @@ class SessionRegistryTest {
         final Queue opened = new Queue();
 
         @Override
-        public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, UpstreamListener listener) {
+        public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
+                                       UpstreamListener listener) {
             assertThat(loop.inEventLoop()).as("opened on the session's loop").isTrue();
             FakeConnection c = new FakeConnection(loop, target, listener);
             opened.add(c);

@@ -179,7 +179,7 @@ class NettyUpstreamConnectionTest {
         NettyUpstreamConnection c = openPlain();
         in("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
         assertThat(listener.next(StreamEvent.Element.class).payload().localName()).isEqualTo("success");
-        c.restart(HEADER);
+        c.restart(HEADER, false);
         String restart = out();
         assertThat(restart).contains("<stream:stream").doesNotContain(CLOSE_TAG);
         in(header("s2") + featuresBind());
@@ -335,7 +335,7 @@ class NettyUpstreamConnectionTest {
         c.close(CloseMode.GRACEFUL, Optional.of("conflict"));
         c.close(CloseMode.ABORT, Optional.empty());
         c.send(List.of(payload("<presence/>")));
-        c.restart(HEADER);
+        c.restart(HEADER, false);
         assertThat(out()).isEqualTo(CLOSE_TAG);
         assertThat(listener.drain()).isEmpty();
     }
@@ -377,7 +377,7 @@ class NettyUpstreamConnectionTest {
     }
 
     private NettyUpstreamConnection connection(UpstreamSettings s) {
-        return new NettyUpstreamConnection(channel.eventLoop(), UpstreamTarget.domain(DOMAIN), HEADER, listener, s,
+        return new NettyUpstreamConnection(channel.eventLoop(), UpstreamTarget.domain(DOMAIN), HEADER, false, listener, s,
                 UpstreamTls.from(s));
     }
 

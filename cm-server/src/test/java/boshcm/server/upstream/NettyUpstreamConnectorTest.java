@@ -193,7 +193,7 @@ class NettyUpstreamConnectorTest {
         }
         connector = new NettyUpstreamConnector(settings(TlsMode.DISABLED, Optional.empty(), false, Duration.ofSeconds(3), port));
         long start = System.nanoTime();
-        connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
+        connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, false, listener);
         assertThat(listener.next(StreamEvent.Lost.class).reason()).contains("cannot connect to " + DOMAIN);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
@@ -305,7 +305,7 @@ class NettyUpstreamConnectorTest {
             assertThat(peer.readUntil("</auth>")).isEqualTo(AUTH);
             peer.send("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
             assertThat(listener.next(StreamEvent.Element.class).payload().localName()).isEqualTo("success");
-            loop.execute(() -> c.restart(HEADER));
+            loop.execute(() -> c.restart(HEADER, false));
             assertThat(peer.readStreamHeader()).contains("<stream:stream").contains("from='romeo@xmpp.test'")
                     .doesNotContain(CLOSE_TAG);
             peer.send(header("s3") + featuresBind());
@@ -335,7 +335,7 @@ class NettyUpstreamConnectorTest {
             connector = new NettyUpstreamConnector(new UpstreamSettings(Optional.empty(), TlsMode.STARTTLS, false,
                     trustPem(), Duration.ofSeconds(10), d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(),
                     List.of(dns.address()), d.tokenizer(), true));   // the fake servers live on loopback
-            connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
+            connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, false, listener);
             try (Peer peer = server.accept()) {
                 startTls(peer, goodServerTls);
                 assertThat(peer.sniName()).isEqualTo(DOMAIN);
@@ -358,7 +358,7 @@ class NettyUpstreamConnectorTest {
             connector = new NettyUpstreamConnector(new UpstreamSettings(Optional.empty(), TlsMode.STARTTLS, false,
                     trustPem(), Duration.ofSeconds(10), d.closeTimeout(), d.keepaliveInterval(), d.dnsCacheTtl(),
                     List.of(dns.address()), d.tokenizer(), false));
-            connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
+            connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, false, listener);
             StreamEvent.Lost lost = listener.next(StreamEvent.Lost.class);
             assertThat(lost.reason()).contains("internal address");
         }
@@ -394,7 +394,7 @@ class NettyUpstreamConnectorTest {
                 settingsWithoutPort.keepaliveInterval(), settingsWithoutPort.dnsCacheTtl(),
                 settingsWithoutPort.dnsServers(), settingsWithoutPort.tokenizer(), false);
         connector = new NettyUpstreamConnector(s);
-        lastOpened = connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, listener);
+        lastOpened = connector.open(loop, UpstreamTarget.domain(DOMAIN), HEADER, false, listener);
         return lastOpened;
     }
 
