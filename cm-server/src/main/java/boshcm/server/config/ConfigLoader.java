@@ -6,6 +6,10 @@ import boshcm.server.upstream.UpstreamSettings.TrustStore;
 import boshcm.protocol.body.BodyLimits;
 import boshcm.protocol.body.BoshVersion;
 import boshcm.protocol.session.SessionPolicy;
+import boshcm.protocol.sm.AckPolicy;
+import boshcm.protocol.sm.ReauthMethod;
+import boshcm.protocol.sm.SmPolicy;
+import java.util.EnumSet;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -147,6 +151,10 @@ public final class ConfigLoader {
 
     private static CmConfig build(Values v) {
         SessionPolicy session = session(v);
+        SmPolicy sm = sm(v);
+        if (session != null && sm != null) {
+            session = session.withSm(sm);
+        }
         Duration maxWait = session == null ? v.referenceDuration("session.max-wait") : session.maxWait();
 
         String nodeId = v.string("node.id");
@@ -371,6 +379,66 @@ public final class ConfigLoader {
         return new UpstreamSettings(address.map(a -> new UpstreamSettings.HostPort(a.host(), a.port())), tls, insecure,
                 trustStore, connect, d.closeTimeout(), v.duration("upstream.keepalive"), v.duration("upstream.dns-cache-ttl"),
                 d.dnsServers(), d.tokenizer(), v.bool("upstream.allow-private-addresses"));
+    }
+
+    /** XEP-0198: pass-through (default) or managed, and how boshcm may authenticate again (SM-13). */
+    private static SmPolicy sm(Values v) {
+        String modeText = v.string("sm.mode").trim().toLowerCase(Locale.ROOT);
+        if (!modeText.equals("passthrough") && !modeText.equals("managed")) {
+            v.problem("sm.mode", "must be passthrough or managed");
+            return null;
+        }
+        EnumSet<ReauthMethod> reauth = EnumSet.noneOf(ReauthMethod.class);
+        for (String m : v.list("sm.reauth")) {
+            switch (m.trim().toLowerCase(Locale.ROOT)) {
+                case "plain-capture" -> reauth.add(ReauthMethod.PLAIN_CAPTURE);
+                case "service-account" -> reauth.add(ReauthMethod.SERVICE_ACCOUNT);
+                case "external" -> v.problem("sm.reauth", "external is not supported yet (boshcm presents no client certificate upstream)");
+                default -> v.problem("sm.reauth", "unknown method \"" + m + "\" (use plain-capture or service-account)");
+            }
+        }
+        String authcid = v.string("sm.service-account.authcid").trim();
+        String password = v.string("sm.service-account.password");
+        if (reauth.contains(ReauthMethod.SERVICE_ACCOUNT) && (authcid.isEmpty() || password.isEmpty())) {
+            v.problem("sm.reauth", "service-account needs sm.service-account.authcid and sm.service-account.password");
+        }
+        if (modeText.equals("managed") && reauth.isEmpty()) {
+            v.problem("sm.mode", "managed needs at least one sm.reauth method (plain-capture or service-account)");
+        }
+        if (reauth.contains(ReauthMethod.PLAIN_CAPTURE) && v.bool("upstream.insecure-tls")) {
+            String address = v.string("upstream.address").trim();
+            boolean loopback = false;
+            try {
+                loopback = !address.isEmpty() && HostAndPort.parse(address).isLoopback();
+            } catch (IllegalArgumentException e) {
+                // reported with upstream.address
+            }
+            if (!loopback) {
+                v.problem("sm.reauth", "plain-capture sends the user's password again: only over verified TLS "
+                        + "or to a loopback upstream, not with upstream.insecure-tls");
+            }
+        }
+        AckPolicy acks;
+        try {
+            acks = new AckPolicy(v.integer("sm.max-unacked", 1, 1_000_000), v.integer("sm.request-every", 1, 1_000_000),
+                    v.duration("sm.request-after"));
+        } catch (IllegalArgumentException e) {
+            v.problem("sm.request-every", e.getMessage());
+            return null;
+        }
+        Duration window = v.duration("sm.resume-window");
+        if (window.isZero()) {
+            v.problem("sm.resume-window", "must be positive");
+            return null;
+        }
+        if (v.hasProblems()) {
+            return null;
+        }
+        SmPolicy policy = modeText.equals("managed") ? SmPolicy.managed(reauth) : SmPolicy.passThrough();
+        if (reauth.contains(ReauthMethod.SERVICE_ACCOUNT)) {
+            policy = policy.withServiceAccount(authcid, password);
+        }
+        return policy.withAckPolicy(acks).withResumeWindow(window);
     }
 
     private static String randomNodeId() {

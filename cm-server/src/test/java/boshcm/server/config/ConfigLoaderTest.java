@@ -82,6 +82,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void smManagedNeedsAReauthMethodAndPlainCaptureNeedsVerifiedTls() {
+        assertThat(load(Map.of()).session().sm().managed()).isFalse();
+        CmConfig managed = load(Map.of(), "--sm", "managed", "--sm-reauth", "plain-capture");
+        assertThat(managed.session().sm().managed()).isTrue();
+        assertThat(managed.session().sm().allows(boshcm.protocol.sm.ReauthMethod.PLAIN_CAPTURE)).isTrue();
+        assertThat(problems(Map.of(), "--sm", "managed")).anySatisfy(p -> assertThat(p.toString()).contains("sm.mode"));
+        assertThat(problems(Map.of(), "--sm", "managed", "--sm-reauth", "external"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("not supported yet"));
+        assertThat(problems(Map.of(), "--sm", "managed", "--sm-reauth", "service-account"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("sm.service-account.authcid"));
+        assertThat(problems(Map.of(), "--sm", "managed", "--sm-reauth", "plain-capture", "--insecure-upstream-tls",
+                "--upstream", "xmpp.example.com:5222")).anySatisfy(p -> assertThat(p.toString()).contains("verified TLS"));
+        assertThat(load(Map.of(), "--sm", "managed", "--sm-reauth", "plain-capture", "--insecure-upstream-tls",
+                "--upstream", "127.0.0.1:5222").session().sm().managed()).isTrue();
+    }
+
+    @Test
     void durationsWithoutAUnitAreRefusedNotReadAsMilliseconds() {
         assertThat(problems(Map.of("BOSHCM_SESSION_INACTIVITY", "30"), "--session-max-wait", "60"))
                 .hasSize(2).allSatisfy(p -> assertThat(p.toString()).contains("needs a unit"));
