@@ -12,6 +12,8 @@ import boshcm.protocol.session.ExchangeId;
 import boshcm.protocol.session.SessionPolicy;
 import boshcm.protocol.session.UpstreamTarget;
 import boshcm.protocol.session.BoshSession;
+import boshcm.protocol.sm.ReauthMethod;
+import boshcm.protocol.sm.SmPolicy;
 import boshcm.protocol.xmpp.FeatureSet;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
@@ -25,6 +27,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +98,63 @@ class SessionDriverTest {
 
         first.listener.onEvent(new StreamEvent.Lost("reset"));        // the last stream: the session ends
         assertThat(ended).isTrue();
+    }
+
+    /**
+     * SM-14, U-9: with managed XEP-0198, an upstream drop makes the session open its stream again; the
+     * driver drops the old connection without a closing tag and never hears it again, so a late event
+     * of the superseded connection (here a stanza) reaches no one.
+     */
+    @Test
+    void sm14_aReopenedStreamReplacesItsConnectionAndTheOldOneIsNeverHeardAgain() {
+        SessionPolicy managed = SessionPolicy.defaults().withSm(SmPolicy.managed(Set.of(ReauthMethod.PLAIN_CAPTURE)));
+        AtomicBoolean done = new AtomicBoolean();
+        SessionDriver d = new SessionDriver("n1-sm", channel.eventLoop(),
+                new BoshSession("n1-sm", managed, new SidGenerator("n1")::streamName), connector,
+                new SessionMetrics(new SimpleMeterRegistry(), () -> 0), clock::get, true, () -> done.set(true));
+        d.create(parse("<body rid='1000' to='example.com' ver='1.11' wait='30' hold='1' xmlns='" + Namespaces.HTTPBIND + "'/>"), exchange());
+        FakeConnection first = connector.opened.get(0);
+        first.ready("example.com");
+        String plain = Base64.getEncoder().encodeToString("\0u\0pw".getBytes(StandardCharsets.UTF_8));
+        d.request(parse(req(1001, "", "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>")), exchange());
+        first.listener.onEvent(new StreamEvent.Element(element(Namespaces.SASL, "success", Map.of(),
+                "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>")));
+        d.request(parse(req(1002, "xmpp:restart='true' xmlns:xmpp='urn:xmpp:xbosh'", "")), exchange());
+        first.listener.onEvent(new StreamEvent.Features(element(Namespaces.STREAMS, "features", Map.of(),
+                "<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>"),
+                new FeatureSet(false, false, List.of(), true, true, false)));        // bind and sm offered
+        d.request(parse(req(1003, "", "<iq xmlns='jabber:client' type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>")), exchange());
+        first.listener.onEvent(new StreamEvent.Element(element(Namespaces.JABBER_CLIENT, "iq", Map.of("type", "result", "id", "b1"),
+                "<iq xmlns='jabber:client' type='result' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>u@example.com/r</jid></bind></iq>"),
+                Optional.of("u@example.com/r")));
+        assertThat(first.sent).contains("enable");
+        first.listener.onEvent(new StreamEvent.Element(element(Namespaces.SM, "enabled", Map.of("id", "sm1", "resume", "true"),
+                "<enabled xmlns='urn:xmpp:sm:3' id='sm1' resume='true'/>")));
+        FakeExchange held = exchange();
+        d.request(parse(req(1004, "", "")), held);
+
+        first.listener.onEvent(new StreamEvent.Lost("reset"));
+        assertThat(connector.opened).as("the stream is opened again").hasSize(2);
+        assertThat(first.closedMode).isEqualTo(CloseMode.ABORT);
+        first.listener.onEvent(new StreamEvent.Element(element(Namespaces.JABBER_CLIENT, "message", Map.of("id", "ghost"),
+                "<message xmlns='jabber:client' id='ghost'><body>late</body></message>")));
+        assertThat(held.responses).as("nothing from the superseded connection").noneMatch(r -> r.contains("ghost"));
+        assertThat(done).isFalse();
+    }
+
+    private static final boshcm.protocol.body.BodyParser PARSER =
+            new boshcm.protocol.body.BodyParser(boshcm.protocol.body.BodyLimits.defaults());
+
+    private static ClientBody parse(String xml) {
+        return ((boshcm.protocol.body.ParseOutcome.Parsed) PARSER.parse(xml.getBytes(StandardCharsets.UTF_8))).body();
+    }
+
+    private static String req(long rid, String attrs, String payloads) {
+        return "<body rid='" + rid + "' sid='n1-sm' " + attrs + " xmlns='" + Namespaces.HTTPBIND + "'>" + payloads + "</body>";
+    }
+
+    private static XmlPayload element(String ns, String name, Map<String, String> attributes, String xml) {
+        return new XmlPayload(ns, name, attributes, xml.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---------------------------------------------------------------- fakes
@@ -180,6 +241,7 @@ class SessionDriverTest {
         final UpstreamListener listener;
         final List<String> sent = new ArrayList<>();
         boolean closed;
+        CloseMode closedMode;
 
         FakeConnection(UpstreamTarget target, UpstreamListener listener) {
             this.target = target;
@@ -206,6 +268,7 @@ class SessionDriverTest {
         @Override
         public void close(CloseMode mode, Optional<String> streamError) {
             closed = true;
+            closedMode = mode;
         }
 
         @Override
