@@ -28,6 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RidInterleavingTest {
 
+    /** {@code -Drid.trace=true} prints every delivery and response of a run: for reading a failing seed. */
+    private static final boolean TRACE = Boolean.getBoolean("rid.trace");
+
     static List<Object[]> seeds() {
         List<Object[]> cases = new ArrayList<>();
         for (long seed = 1; seed <= Long.getLong("seeds", 40); seed++) {
@@ -171,7 +174,7 @@ class RidInterleavingTest {
             }
             ExchangeId x = f.send(body);
             exchangeRid.put(x, body.rid());
-            if (System.getProperty("trace") != null) {
+            if (TRACE) {
                 System.out.println("deliver " + body.rid() + " as " + x.value() + " outstanding=" + outstanding.keySet() + " " + f.session);
             }
             if (random.nextInt(10) == 0) {
@@ -186,7 +189,7 @@ class RidInterleavingTest {
                     continue;
                 }
                 long rid = exchangeRid.get(resp.exchange());
-                if (System.getProperty("trace") != null) {
+                if (TRACE) {
                     System.out.println("  respond " + rid + " on " + resp.exchange().value() + ": " + resp.body().type() + resp.body().condition() + " " + resp.body().payloads().size());
                 }
                 if (random.nextInt(8) == 0) {
