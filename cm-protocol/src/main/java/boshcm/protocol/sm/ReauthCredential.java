@@ -16,7 +16,7 @@ import java.util.Optional;
  * {@link #wipe()} when the session ends. Not thread-safe; owned by one session.
  */
 public sealed interface ReauthCredential
-        permits ReauthCredential.CapturedPlain, ReauthCredential.ServiceAccount, ReauthCredential.External {
+        permits ReauthCredential.Plain, ReauthCredential.External {
 
     /** The SASL mechanism the credential is replayed with. */
     String mechanism();
@@ -27,20 +27,57 @@ public sealed interface ReauthCredential
     /** Zeroes the secrets; {@link #auth()} must not be called afterwards. */
     void wipe();
 
-    /**
-     * SM-13 (c): the client's own {@code <auth mechanism='PLAIN'>} (RFC 4616: {@code authzid NUL
-     * authcid NUL passwd}, base64), captured when it went upstream.
-     */
-    final class CapturedPlain implements ReauthCredential {
+    /** SASL PLAIN (RFC 4616): {@code authzid NUL authcid NUL passwd}, held as bytes and zeroed by {@link #wipe()}. */
+    abstract sealed class Plain implements ReauthCredential permits CapturedPlain, ServiceAccount {
         private final byte[] authzid;
         private final byte[] authcid;
         private final byte[] password;
         private boolean wiped;
 
+        Plain(byte[] authzid, byte[] authcid, byte[] password) {
+            this.authzid = authzid;
+            this.authcid = authcid;
+            this.password = password;
+        }
+
+        @Override
+        public final String mechanism() {
+            return "PLAIN";
+        }
+
+        @Override
+        public final XmlPayload auth() {
+            if (wiped) {
+                throw new IllegalStateException("credential wiped");
+            }
+            byte[] message = new byte[authzid.length + authcid.length + password.length + 2];
+            System.arraycopy(authzid, 0, message, 0, authzid.length);
+            System.arraycopy(authcid, 0, message, authzid.length + 1, authcid.length);
+            System.arraycopy(password, 0, message, authzid.length + authcid.length + 2, password.length);
+            try {
+                return build("PLAIN", message);
+            } finally {
+                Arrays.fill(message, (byte) 0);
+            }
+        }
+
+        @Override
+        public final void wipe() {
+            Arrays.fill(authzid, (byte) 0);
+            Arrays.fill(authcid, (byte) 0);
+            Arrays.fill(password, (byte) 0);
+            wiped = true;
+        }
+    }
+
+    /**
+     * SM-13 (c): the client's own {@code <auth mechanism='PLAIN'>} (RFC 4616: {@code authzid NUL
+     * authcid NUL passwd}, base64), captured when it went upstream.
+     */
+    final class CapturedPlain extends Plain {
+
         public CapturedPlain(byte[] authzid, byte[] authcid, byte[] password) {
-            this.authzid = authzid.clone();
-            this.authcid = authcid.clone();
-            this.password = password.clone();
+            super(authzid.clone(), authcid.clone(), password.clone());
         }
 
         /**
@@ -71,56 +108,17 @@ public sealed interface ReauthCredential
         }
 
         @Override
-        public String mechanism() {
-            return "PLAIN";
-        }
-
-        @Override
-        public XmlPayload auth() {
-            return plain(authzid, authcid, password, wiped);
-        }
-
-        @Override
-        public void wipe() {
-            Arrays.fill(authzid, (byte) 0);
-            Arrays.fill(authcid, (byte) 0);
-            Arrays.fill(password, (byte) 0);
-            wiped = true;
-        }
-
-        @Override
         public String toString() {
             return "CapturedPlain[***]";
         }
     }
 
     /** SM-13 (a): PLAIN as a service account, with the user's JID as authzid (RFC 6120 §6.3.8). */
-    final class ServiceAccount implements ReauthCredential {
-        private final byte[] authzid;
-        private final byte[] authcid;
-        private final byte[] password;
-        private boolean wiped;
+    final class ServiceAccount extends Plain {
 
         public ServiceAccount(String userJid, String authcid, String password) {
-            this.authzid = userJid.getBytes(StandardCharsets.UTF_8);
-            this.authcid = authcid.getBytes(StandardCharsets.UTF_8);
-            this.password = password.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String mechanism() {
-            return "PLAIN";
-        }
-
-        @Override
-        public XmlPayload auth() {
-            return plain(authzid, authcid, password, wiped);
-        }
-
-        @Override
-        public void wipe() {
-            Arrays.fill(password, (byte) 0);
-            wiped = true;
+            super(userJid.getBytes(StandardCharsets.UTF_8), authcid.getBytes(StandardCharsets.UTF_8),
+                    password.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
@@ -155,21 +153,6 @@ public sealed interface ReauthCredential
         @Override
         public String toString() {
             return "External[" + authzid + "]";
-        }
-    }
-
-    private static XmlPayload plain(byte[] authzid, byte[] authcid, byte[] password, boolean wiped) {
-        if (wiped) {
-            throw new IllegalStateException("credential wiped");
-        }
-        byte[] message = new byte[authzid.length + authcid.length + password.length + 2];
-        System.arraycopy(authzid, 0, message, 0, authzid.length);
-        System.arraycopy(authcid, 0, message, authzid.length + 1, authcid.length);
-        System.arraycopy(password, 0, message, authzid.length + authcid.length + 2, password.length);
-        try {
-            return build("PLAIN", message);
-        } finally {
-            Arrays.fill(message, (byte) 0);
         }
     }
 
