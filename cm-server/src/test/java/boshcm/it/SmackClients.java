@@ -199,6 +199,24 @@ public final class SmackClients implements AutoCloseable {
             }
         }
 
+        /**
+         * Every stanza up to and including the first satisfying {@code last}, in arrival order; fails
+         * with how many came if it does not arrive within {@code timeout}.
+         */
+        public List<S> takeThrough(java.util.function.Predicate<S> last, Duration timeout) throws InterruptedException {
+            List<S> taken = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (taken.isEmpty() || !last.test(taken.get(taken.size() - 1))) {
+                long left = deadline - System.nanoTime();
+                S stanza = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (stanza == null) {
+                    throw new AssertionError("the last stanza did not come within " + timeout + "; " + taken.size() + " did");
+                }
+                taken.add(stanza);
+            }
+            return taken;
+        }
+
         /** Exactly {@code n} stanzas, in arrival order; fails with how many came if fewer arrive. */
         public List<S> take(int n, Duration timeout) throws InterruptedException {
             List<S> taken = new ArrayList<>(n);

@@ -62,8 +62,7 @@ class StreamManagementManagedIT {
         Inbox<Message> peerInbox = inbox(peer, chatFrom(alice.jid()), Message.class);
 
         // Each round: traffic both ways, cut while it may still be in flight, then all of it must
-        // arrive (the resume finished) before the next cut. A cut during the resume handshake itself is
-        // not retried yet (the session would end with remote-connection-failed).
+        // arrive (the resume finished) before the next cut. Cuts during a resume: ZeroLossFlows.
         List<String> down = new ArrayList<>();
         List<String> up = new ArrayList<>();
         List<String> gotDown = new ArrayList<>();

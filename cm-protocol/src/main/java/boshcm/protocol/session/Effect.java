@@ -3,7 +3,9 @@ package boshcm.protocol.session;
 import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
+import boshcm.protocol.sm.ResumeFailure;
 import boshcm.protocol.xmpp.StreamHeader;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -64,6 +66,36 @@ public sealed interface Effect {
      * Only emitted when the policy asks for managed mode.
      */
     record SmFallback(String stream, String reason) implements Effect {}
+
+    /**
+     * XEP-0198 managed mode (checklist SM-12): a new connection is being opened to resume the CM's SM
+     * session on {@code stream}, hidden from the browser. The driver logs and counts it; the
+     * {@link OpenUpstream} that does it comes with it.
+     *
+     * @param attempt 1 for the first connection after the drop, then 2, 3, … after failed ones
+     * @param cause   why the previous connection is gone, e.g. {@code reset} or {@code stream error system-shutdown}
+     */
+    record ResumeAttempt(String stream, int attempt, String cause) implements Effect {}
+
+    /**
+     * SM-12 step 5: the server answered {@code <resumed/>}; the drop stayed hidden.
+     *
+     * @param attempts      connections it took
+     * @param took          from the drop to {@code <resumed/>}
+     * @param retransmitted client stanzas written again because the server had not handled them (SM-9)
+     * @param parked        client payloads accepted during the outage and written after it
+     */
+    record ResumeSucceeded(String stream, int attempts, Duration took, int retransmitted, int parked)
+            implements Effect {}
+
+    /**
+     * SM-12 step 6, SM-15: the resume was given up; unless the session had already ended
+     * ({@link ResumeFailure#SESSION_ENDED}) it ends with remote-connection-failed.
+     *
+     * @param detail what happened, for the log: a SASL condition, a stream error, the last drop
+     */
+    record ResumeFailed(String stream, ResumeFailure reason, String detail, int attempts,
+                        Duration took) implements Effect {}
 
     /**
      * End the upstream stream {@code stream}; its later events are ignored.

@@ -31,6 +31,8 @@ final class ManagedSm {
 
     enum State {
         AWAITING_AUTH, AWAITING_BIND, ENABLE_SENT, ENABLED, NOT_ENABLED,
+        /** SM-12: a connection of the resume failed; the next one is opened at {@code retryAt}. */
+        RESUME_WAITING,
         /** SM-12: reconnecting; waiting for the new connection's features to authenticate again. */
         RESUME_CONNECTING,
         /** SM-12 step 3: the credential's {@code <auth/>} was written. */
@@ -60,6 +62,16 @@ final class ManagedSm {
     final java.util.List<XmlPayload> parked = new java.util.ArrayList<>();
     /** SM-12 step 6: when a resume under way is given up (System.nanoTime()). */
     long resumeDeadline;
+    /** SM-12: when the resume under way began (the drop), for its duration. */
+    long resumeStartedAt;
+    /** SM-12: connections opened by the resume under way. */
+    int resumeAttempts;
+    /** SM-12: when the connection under way is given up for another ({@code RESUME_CONNECTING} … {@code RESUME_SENT}). */
+    long attemptDeadline;
+    /** SM-12: when the next connection is opened ({@code RESUME_WAITING}). */
+    long retryAt;
+    /** Draws where each wait falls (ResumeBackoff): spreads the reconnections of many sessions. */
+    private final java.util.SplittableRandom jitter = new java.util.SplittableRandom();
     private Optional<ReauthCredential.CapturedPlain> captured = Optional.empty();
     private Optional<ReauthCredential> credential = Optional.empty();
 
@@ -129,12 +141,17 @@ final class ManagedSm {
 
     /** An upstream drop is being hidden (SM-12): client payloads wait, nothing is counted or requested. */
     boolean resuming() {
-        return state.compareTo(State.RESUME_CONNECTING) >= 0;
+        return state.compareTo(State.RESUME_WAITING) >= 0;
     }
 
     /** SM-12: a drop can be hidden: SM enabled with resumption, and a credential to authenticate again. */
     boolean canResume() {
         return state == State.ENABLED && credential.isPresent() && resume.map(ResumeState::resumable).orElse(false);
+    }
+
+    /** The wait before the next connection of the resume under way, after {@link #resumeAttempts} failed. */
+    long retryDelayNanos() {
+        return policy.backoff().delayNanos(resumeAttempts, jitter.nextDouble());
     }
 
     /** The credential for re-authentication, once bound. */

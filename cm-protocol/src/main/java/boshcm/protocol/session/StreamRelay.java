@@ -8,6 +8,7 @@ import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.sm.AckOutcome;
 import boshcm.protocol.sm.Offer;
+import boshcm.protocol.sm.ResumeFailure;
 import boshcm.protocol.sm.OutboundLedger;
 import boshcm.protocol.sm.SmElements;
 import boshcm.protocol.sm.SmNonza;
@@ -15,6 +16,7 @@ import boshcm.protocol.sm.SmPolicy;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.protocol.xmpp.StreamWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -232,12 +234,30 @@ final class StreamRelay {
         return false;
     }
 
-    /** SM-18: {@code <r/>} when unacknowledged stanzas have waited {@code requestAfter}. */
+    /**
+     * The XEP-0198 timers: a resume past its deadline is given up (SM-12 step 6), the next connection
+     * of a resume is opened, a connection that did not resume in time is dropped for another; and
+     * {@code <r/>} goes when unacknowledged stanzas have waited {@code requestAfter} (SM-18).
+     */
     Optional<StreamEnd> smTimer() {
         for (SessionStream s : streams.all()) {
-            if (s.managed != null && s.managed.resuming() && now - s.managed.resumeDeadline >= 0) {
+            ManagedSm m = s.managed;
+            if (m == null || !m.resuming()) {
+                continue;
+            }
+            if (now - m.resumeDeadline >= 0) {
                 out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
-                return resumeFailed(s, "resume deadline");            // SM-12 step 6
+                return resumeFailed(s, ResumeFailure.DEADLINE, "no resume within the window");
+            }
+            if (m.state == ManagedSm.State.RESUME_WAITING && now - m.retryAt >= 0) {
+                connect(s, "retry");
+            } else if (m.state != ManagedSm.State.RESUME_WAITING && now - m.attemptDeadline >= 0) {
+                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+                Optional<StreamEnd> end = retryResume(s, "no <resumed/> within "
+                        + m.policy.backoff().attemptTimeout().toSeconds() + " s");
+                if (end.isPresent()) {
+                    return end;
+                }
             }
         }
         for (SessionStream s : streams.all()) {
@@ -253,17 +273,23 @@ final class StreamRelay {
     long smDueAt() {
         long due = Long.MAX_VALUE;
         for (SessionStream s : streams.all()) {
-            if (s.managed != null && s.managed.resuming() && s.managed.resumeDeadline - due < 0) {
-                due = s.managed.resumeDeadline;
+            ManagedSm m = s.managed;
+            if (m != null && m.resuming()) {
+                due = earlier(due, m.resumeDeadline);
+                due = earlier(due, m.state == ManagedSm.State.RESUME_WAITING ? m.retryAt : m.attemptDeadline);
             }
-            if (s.managed != null && s.managed.counting()) {
-                OptionalLong at = s.managed.outbound.requestDueAt();
-                if (at.isPresent() && at.getAsLong() - due < 0) {
-                    due = at.getAsLong();
+            if (m != null && m.counting()) {
+                OptionalLong at = m.outbound.requestDueAt();
+                if (at.isPresent()) {
+                    due = earlier(due, at.getAsLong());
                 }
             }
         }
         return due;
+    }
+
+    private static long earlier(long a, long b) {
+        return b - a < 0 ? b : a;
     }
 
     // ---------------------------------------------------------------- XEP-0198 resume (SM-12)
@@ -278,26 +304,58 @@ final class StreamRelay {
      * and a new connection is asked for under the same stream name; the driver drops the old one and
      * ignores its events (SM-14).
      */
-    private boolean startResume(SessionStream s) {
+    private boolean startResume(SessionStream s, String cause) {
         ManagedSm m = s.managed;
         if (m == null || !m.canResume()) {
             return false;
         }
-        m.state = ManagedSm.State.RESUME_CONNECTING;
+        m.resumeStartedAt = now;
+        m.resumeAttempts = 0;
         m.resumeDeadline = now + m.resume.orElseThrow().resumeWindow(m.policy.resumeWindow(), SmPolicy.RESUME_MARGIN).toNanos();
+        connect(s, cause);
+        return true;
+    }
+
+    /** SM-12 step 2: the next connection of the resume under way; it has {@code attemptTimeout} to resume. */
+    private void connect(SessionStream s, String cause) {
+        ManagedSm m = s.managed;
+        m.resumeAttempts++;
+        m.state = ManagedSm.State.RESUME_CONNECTING;
+        m.attemptDeadline = now + m.policy.backoff().attemptTimeout().toNanos();
+        out.add(new Effect.ResumeAttempt(s.name, m.resumeAttempts, cause));
         out.add(new Effect.OpenUpstream(s.name, s.target,
                 StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
-        return true;
+    }
+
+    /**
+     * SM-12: a connection of the resume failed before {@code <resumed/>} (refused, reset, closed, a
+     * recoverable stream error, no answer in time). The server still holds the SM session, so another
+     * connection is tried after a wait, as long as the resume window allows. The failed connection is
+     * already being dropped without a closing tag: a {@code </stream>} after a {@code <resume/>} the
+     * server took would end the very session being resumed.
+     */
+    private Optional<StreamEnd> retryResume(SessionStream s, String why) {
+        ManagedSm m = s.managed;
+        long at = now + m.retryDelayNanos();
+        if (at - m.resumeDeadline >= 0) {
+            return resumeFailed(s, ResumeFailure.DEADLINE, why);
+        }
+        m.state = ManagedSm.State.RESUME_WAITING;
+        m.retryAt = at;
+        return Optional.empty();
     }
 
     /**
      * An event of the new connection during a resume: SASL with the credential (SM-13), the restart,
      * {@code <resume/>} before any bind (SM-6), then {@code <resumed/>} (SM-12 step 5). None of it
-     * reaches the browser. A failure of any step ends the session with remote-connection-failed, never a
-     * bind (SM-15).
+     * reaches the browser. A lost connection is retried (SM-12); a refusal, a failed authentication or a
+     * broken protocol ends the session with remote-connection-failed, never a bind (SM-15).
      */
     private Optional<StreamEnd> resumeEvent(SessionStream s, StreamEvent event) {
         ManagedSm m = s.managed;
+        if (m.state == ManagedSm.State.RESUME_WAITING) {
+            return Optional.empty();                                  // a late event of the dropped connection
+        }
         if (event instanceof StreamEvent.Opened) {
             return Optional.empty();
         }
@@ -312,30 +370,67 @@ final class StreamRelay {
             }
             return Optional.empty();
         }
-        if (!(event instanceof StreamEvent.Element element)) {
-            if (!(event instanceof StreamEvent.Lost)) {
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            }
-            return resumeFailed(s, "connection lost during the resume");
+        if (event instanceof StreamEvent.Lost lost) {
+            return retryResume(s, lost.reason());
         }
-        XmlPayload p = element.payload();
+        if (event instanceof StreamEvent.Closed) {
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            return retryResume(s, "closed by the server");
+        }
+        if (event instanceof StreamEvent.StreamError error) {
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            return RECOVERABLE.contains(error.condition())
+                    ? retryResume(s, "stream error " + error.condition())
+                    : resumeFailed(s, ResumeFailure.STREAM_ERROR, error.condition());
+        }
+        if (event instanceof StreamEvent.Malformed malformed) {
+            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.of(malformed.streamErrorCondition())));
+            return resumeFailed(s, ResumeFailure.PROTOCOL, malformed.streamErrorCondition());
+        }
+        XmlPayload p = ((StreamEvent.Element) event).payload();
         if (m.state == ManagedSm.State.RESUME_AUTHENTICATING && p.is(Namespaces.SASL, "success")) {
             m.state = ManagedSm.State.RESUME_RESTARTING;
             out.add(new Effect.RestartUpstream(s.name, StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
             return Optional.empty();
         }
-        if (m.state == ManagedSm.State.RESUME_SENT && Namespaces.SM.equals(p.namespace())) {
-            Optional<SmNonza> nonza = SmNonza.parse(p);
-            if (nonza.isPresent() && nonza.get() instanceof SmNonza.Resumed resumed
-                    && m.outbound.acknowledge(resumed.h()) instanceof AckOutcome.Acked) {
-                return resumed(s);
-            }
-        }
         if (p.is(Namespaces.SASL, "challenge")) {
             return Optional.empty();
         }
+        ResumeFailure reason = ResumeFailure.PROTOCOL;
+        String detail = "unexpected " + p.localName() + " during the resume";
+        if (p.is(Namespaces.SASL, "failure")) {
+            reason = ResumeFailure.AUTHENTICATION;
+            detail = "SASL failure " + firstChild(p);
+        } else if (m.state == ManagedSm.State.RESUME_SENT && Namespaces.SM.equals(p.namespace())) {
+            Optional<SmNonza> nonza = SmNonza.parse(p);
+            if (nonza.isPresent() && nonza.get() instanceof SmNonza.Resumed resumed) {
+                AckOutcome acked = m.outbound.acknowledge(resumed.h());
+                if (acked instanceof AckOutcome.Acked) {
+                    return resumed(s);
+                }
+                detail = "<resumed/> with a wrong h: " + acked;
+            } else if (nonza.isPresent() && nonza.get() instanceof SmNonza.Failed) {
+                reason = ResumeFailure.REFUSED;
+                detail = "<failed/> " + firstChild(p);
+            }
+        }
         out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-        return resumeFailed(s, "unexpected " + p.localName() + " during the resume");   // SASL failure, <failed/>: SM-15
+        return resumeFailed(s, reason, detail);                       // SM-15: never a bind
+    }
+
+    /** The local name of an element's first child, e.g. {@code not-authorized} in a SASL failure; "" when none. */
+    private static String firstChild(XmlPayload p) {
+        String xml = p.text();
+        int gt = xml.indexOf('>');
+        int lt = gt < 0 ? -1 : xml.indexOf('<', gt);
+        if (lt < 0 || lt + 1 >= xml.length() || xml.charAt(lt + 1) == '/') {
+            return "";
+        }
+        int end = lt + 1;
+        while (end < xml.length() && " />\t\r\n".indexOf(xml.charAt(end)) < 0) {
+            end++;
+        }
+        return xml.substring(lt + 1, end);
     }
 
     /**
@@ -348,6 +443,7 @@ final class StreamRelay {
         m.inbound.resumed();
         m.state = ManagedSm.State.ENABLED;
         List<XmlPayload> again = new ArrayList<>(m.outbound.unacked());
+        int retransmitted = again.size();
         if (!again.isEmpty()) {
             again.add(SmElements.request());
             m.outbound.requestSent(now);
@@ -355,15 +451,24 @@ final class StreamRelay {
         }
         List<XmlPayload> parked = List.copyOf(m.parked);
         m.parked.clear();
+        out.add(new Effect.ResumeSucceeded(s.name, m.resumeAttempts, Duration.ofNanos(now - m.resumeStartedAt),
+                retransmitted, parked.size()));
         write(s, parked);
         return Optional.empty();
     }
 
     /** SM-12 step 6, SM-15: the session ends with remote-connection-failed; what is buffered goes with it. */
-    private Optional<StreamEnd> resumeFailed(SessionStream s, String why) {
-        s.managed.parked.clear();
-        s.managed.state = ManagedSm.State.NOT_ENABLED;
+    private Optional<StreamEnd> resumeFailed(SessionStream s, ResumeFailure reason, String detail) {
+        abandonResume(s, reason, detail);
         return lost(s);
+    }
+
+    /** The resume under way on {@code s} is over without {@code <resumed/>}: reported, parked payloads dropped. */
+    private void abandonResume(SessionStream s, ResumeFailure reason, String detail) {
+        ManagedSm m = s.managed;
+        out.add(new Effect.ResumeFailed(s.name, reason, detail, m.resumeAttempts, Duration.ofNanos(now - m.resumeStartedAt)));
+        m.parked.clear();
+        m.state = ManagedSm.State.NOT_ENABLED;
     }
 
     /** The CM's SM is enabled on {@code s}: the server counts our acks (SM-10). */
@@ -382,10 +487,16 @@ final class StreamRelay {
         }
     }
 
-    /** The session is over: captured credentials are zeroed (SM-13 (c)). */
+    /**
+     * The session is over: captured credentials are zeroed (SM-13 (c)), and a resume still under way is
+     * reported as given up.
+     */
     void wipeCredentials() {
         SessionStream first = streams.first();
         if (first != null && first.managed != null) {
+            if (first.managed.resuming()) {
+                abandonResume(first, ResumeFailure.SESSION_ENDED, "the BOSH session ended");
+            }
             first.managed.wipe();
         }
     }
@@ -547,7 +658,7 @@ final class StreamRelay {
         } else if (event instanceof StreamEvent.StreamError error && RECOVERABLE.contains(error.condition())
                 && s.managed != null && s.managed.canResume()) {
             out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
-            startResume(s);                                           // SM-12, U-8: hidden from the browser
+            startResume(s, "stream error " + error.condition());     // SM-12, U-8: hidden from the browser
         } else if (event instanceof StreamEvent.StreamError error) {
             // RFC 6120 §4.9, XEP-0206 §6 (X-6-1): undelivered stanzas, then the whole stream error.
             List<XmlPayload> payloads = s.outbound.drainAll();
@@ -556,15 +667,15 @@ final class StreamRelay {
             return Optional.of(new StreamEnd(s, Condition.REMOTE_STREAM_ERROR, payloads, false));
         } else if (event instanceof StreamEvent.Closed) {
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
-            if (!startResume(s)) {                                    // SM-12
+            if (!startResume(s, "closed by the server")) {           // SM-12
                 return lost(s);
             }
         } else if (event instanceof StreamEvent.Malformed malformed) {
             // U-14: tell the server why, then fail the stream.
             out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
             return lost(s);
-        } else if (event instanceof StreamEvent.Lost) {
-            if (!startResume(s)) {                                    // SM-12
+        } else if (event instanceof StreamEvent.Lost lost) {
+            if (!startResume(s, lost.reason())) {                     // SM-12
                 return lost(s);                                       // U-10
             }
         } else {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
+import boshcm.protocol.sm.ResumeFailure;
 import boshcm.protocol.xmpp.FeatureSet;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
@@ -150,5 +151,136 @@ class Xep0198ManagedResumeTest {
         f.upstream(new StreamEvent.Lost("reset"));
         assertThat(f.responseTo(x4).condition()).contains(Condition.REMOTE_CONNECTION_FAILED);
         assertThat(f.all(Effect.OpenUpstream.class)).hasSize(1);
+    }
+
+    private static XmlPayload resumedWith(long h) {
+        return new XmlPayload(Namespaces.SM, "resumed", Map.of("previd", "sm1", "h", Long.toString(h)),
+                ("<resumed xmlns='urn:xmpp:sm:3' previd='sm1' h='" + h + "'/>").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The new connection gets as far as {@code <resume/>}. */
+    private static void reconnectUpToResume(SessionFixture f) {
+        serverOpensAgain(f, false);
+        f.serverSends(Req.element(Namespaces.SASL, "success"));
+        serverOpensAgain(f, true);
+    }
+
+    @Test
+    void sm12_aDropOfTheResumeConnectionIsRetriedAfterAWaitAndNothingIsLost() {
+        SessionFixture f = beforeDrop();
+        f.upstream(new StreamEvent.Lost("reset"));
+        ExchangeId x6 = f.send(Req.rid(1006).payload(msg("m3")));
+        serverOpensAgain(f, false);
+        f.upstream(new StreamEvent.Lost("reset during SASL"));              // the first resume connection goes too
+        assertThat(f.ended()).isEmpty();
+        assertThat(f.all(Effect.OpenUpstream.class)).as("no new connection before the wait").hasSize(2);
+        f.advance(Duration.ofMillis(250));                                   // base 250 ms: the wait is within [125, 250]
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(3);
+        assertThat(f.all(Effect.ResumeAttempt.class)).extracting(Effect.ResumeAttempt::attempt).containsExactly(1, 2);
+        assertThat(f.all(Effect.ResumeAttempt.class).get(1).cause()).isEqualTo("retry");
+        reconnectUpToResume(f);
+        f.upstream(new StreamEvent.Closed());                                // … and the second, after <resume/>
+        assertThat(f.all(Effect.CloseUpstream.class).get(f.all(Effect.CloseUpstream.class).size() - 1).mode())
+                .as("never a closing tag after a <resume/> the server may have taken").isEqualTo(CloseMode.ABORT);
+        f.advance(Duration.ofMillis(500));
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(4);
+        reconnectUpToResume(f);
+        XmlPayload resume = f.sentUpstream().get(f.sentUpstream().size() - 1);
+        assertThat(resume.attribute("h")).as("SM-17: still what the browser acknowledged").contains("1");
+        f.fresh();
+        f.serverSends(resumedWith(1));
+        List<Effect> effects = f.fresh();
+        List<String> up = effects.stream().filter(Effect.SendUpstream.class::isInstance)
+                .flatMap(e -> ((Effect.SendUpstream) e).payloads().stream())
+                .map(p -> p.attribute("id").orElse(p.localName())).toList();
+        assertThat(up).containsExactly("m2", "r", "m3");
+        Effect.ResumeSucceeded ok = effects.stream().filter(Effect.ResumeSucceeded.class::isInstance)
+                .map(Effect.ResumeSucceeded.class::cast).findFirst().orElseThrow();
+        assertThat(ok.attempts()).isEqualTo(3);
+        assertThat(ok.retransmitted()).isEqualTo(1);
+        assertThat(ok.parked()).isEqualTo(1);
+        assertThat(ok.took()).isGreaterThanOrEqualTo(Duration.ofMillis(750));
+        f.serverSends(serverMsg("s2"), serverMsg("s3"));
+        assertThat(names(f.responseTo(x6).payloads())).containsExactly("s3");
+        assertThat(f.ended()).isEmpty();
+        assertThat(f.all(Effect.ResumeFailed.class)).isEmpty();
+    }
+
+    @Test
+    void sm12_aResumeConnectionThatNeverAnswersIsReplacedAfterTheAttemptTimeout() {
+        SessionFixture f = beforeDrop();
+        f.upstream(new StreamEvent.Lost("reset"));
+        serverOpensAgain(f, false);                                          // then silence (a black hole)
+        for (int i = 0; i < 15; i++) {
+            f.send(Req.rid(1006 + i));                                       // the browser keeps polling
+            f.advance(Duration.ofSeconds(1));
+        }
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(2);
+        assertThat(f.all(Effect.CloseUpstream.class)).isNotEmpty();
+        f.send(Req.rid(1021));
+        f.advance(Duration.ofMillis(250));
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(3);
+        assertThat(f.ended()).isEmpty();
+    }
+
+    @Test
+    void sm12_step6_retriesStopAtTheResumeWindow() {
+        SessionFixture f = plainSetup();
+        f.serverSends(sm("enabled", "id", "sm1", "resume", "true", "max", "15"));   // window 15 − 5 s
+        f.send(Req.rid(1004));
+        f.upstream(new StreamEvent.Lost("reset"));
+        int opened = 1;
+        for (int i = 0; i < 40 && f.ended().isEmpty(); i++) {
+            f.upstream(new StreamEvent.Lost("connection refused"));
+            f.advance(Duration.ofSeconds(5));                                // each wait is at most the 5 s cap
+            opened = f.all(Effect.OpenUpstream.class).size();
+            f.send(Req.rid(1005 + i));
+        }
+        assertThat(f.ended()).isPresent();
+        assertThat(opened).as("a few retries, then the window is over").isBetween(3, 6);
+        Effect.ResumeFailed failed = f.all(Effect.ResumeFailed.class).get(0);
+        assertThat(failed.reason()).isEqualTo(ResumeFailure.DEADLINE);
+        assertThat(failed.took()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void sm15_refusalsAreNotRetriedAndSayWhy() {
+        SessionFixture f = beforeDrop();
+        f.upstream(new StreamEvent.Lost("reset"));
+        f.send(Req.rid(1006));
+        reconnectUpToResume(f);
+        f.serverSends(new XmlPayload(Namespaces.SM, "failed", Map.of(),
+                "<failed xmlns='urn:xmpp:sm:3'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>"
+                        .getBytes(StandardCharsets.UTF_8)));
+        Effect.ResumeFailed failed = f.all(Effect.ResumeFailed.class).get(0);
+        assertThat(failed.reason()).isEqualTo(ResumeFailure.REFUSED);
+        assertThat(failed.detail()).contains("item-not-found");
+        assertThat(f.all(Effect.OpenUpstream.class)).hasSize(2);
+
+        SessionFixture g = beforeDrop();
+        g.upstream(new StreamEvent.Lost("reset"));
+        g.send(Req.rid(1006));
+        serverOpensAgain(g, false);
+        g.serverSends(new XmlPayload(Namespaces.SASL, "failure", Map.of(),
+                "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>".getBytes(StandardCharsets.UTF_8)));
+        assertThat(g.all(Effect.ResumeFailed.class).get(0).reason()).isEqualTo(ResumeFailure.AUTHENTICATION);
+        assertThat(g.all(Effect.ResumeFailed.class).get(0).detail()).contains("not-authorized");
+
+        SessionFixture h = beforeDrop();
+        h.upstream(new StreamEvent.Lost("reset"));
+        h.send(Req.rid(1006));
+        h.upstream(new StreamEvent.StreamError(Req.element(Namespaces.STREAMS, "error"), "host-unknown"));
+        assertThat(h.all(Effect.ResumeFailed.class).get(0).reason()).isEqualTo(ResumeFailure.STREAM_ERROR);
+        assertThat(h.ended()).isPresent();
+    }
+
+    @Test
+    void sm12_aSessionThatEndsDuringAResumeReportsTheResumeGivenUp() {
+        SessionFixture f = beforeDrop();
+        f.upstream(new StreamEvent.Lost("reset"));
+        f.send(Req.rid(1006).terminate());
+        Effect.ResumeFailed failed = f.all(Effect.ResumeFailed.class).get(0);
+        assertThat(failed.reason()).isEqualTo(ResumeFailure.SESSION_ENDED);
+        assertThat(f.all(Effect.ResumeFailed.class)).hasSize(1);
     }
 }

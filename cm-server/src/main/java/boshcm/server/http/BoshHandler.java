@@ -32,6 +32,8 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
 
     static final String ALLOW = "POST, OPTIONS, GET";
     private static final Logger LOG = LoggerFactory.getLogger(BoshHandler.class);
+    /** Request bodies at TRACE, with the upstream traffic (docs/configuration.md: payload logging). */
+    private static final Logger WIRE = LoggerFactory.getLogger("boshcm.wire");
     private static final byte[] INFO = ("boshcm: XMPP over BOSH (XEP-0124, XEP-0206).\n"
             + "POST <body xmlns='http://jabber.org/protocol/httpbind'/> requests to this URL.\n")
             .getBytes(StandardCharsets.UTF_8);
@@ -145,6 +147,9 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         metrics.received(length);
+        if (WIRE.isTraceEnabled()) {
+            WIRE.trace("=> {}", new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+        }
         ParseOutcome outcome;
         try {
             outcome = parser.parse(bytes, length);

@@ -2,12 +2,15 @@ package boshcm.server.metrics;
 
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.EndCause;
+import boshcm.protocol.sm.ResumeFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -27,6 +30,15 @@ public final class SessionMetrics {
     private final Counter upstreamPayloads;
     private final Timer sessionDuration;
     private final AtomicInteger heldRequests = new AtomicInteger();
+    private final Counter resumesStarted;
+    private final Counter resumeConnections;
+    private final Counter resumesSucceeded;
+    private final Map<ResumeFailure, Counter> resumesFailed = new EnumMap<>(ResumeFailure.class);
+    private final Timer resumeDuration;
+    private final Counter retransmitted;
+    private final DistributionSummary unackedAtResume;
+    private final DistributionSummary parkedAtResume;
+    private final AtomicInteger resuming = new AtomicInteger();
 
     public SessionMetrics(MeterRegistry registry, Supplier<Number> activeSessions) {
         this.registry = registry;
@@ -47,6 +59,53 @@ public final class SessionMetrics {
         this.upstreamPayloads = Counter.builder("bosh.upstream.payloads.sent")
                 .description("client payloads written to the XMPP server").register(registry);
         this.sessionDuration = Timer.builder("bosh.session.duration").register(registry);
+        // XEP-0198 managed mode (SM-12): every series exists from the start, at zero.
+        this.resumesStarted = Counter.builder("bosh.sm.resumes.started")
+                .description("upstream drops the CM set out to hide by an XEP-0198 resume").register(registry);
+        this.resumeConnections = Counter.builder("bosh.sm.resume.connections")
+                .description("connections opened for resumes, retries included").register(registry);
+        this.resumesSucceeded = Counter.builder("bosh.sm.resumes.succeeded")
+                .description("resumes that reached <resumed/>: drops the browser never saw").register(registry);
+        for (ResumeFailure reason : ResumeFailure.values()) {
+            resumesFailed.put(reason, Counter.builder("bosh.sm.resumes.failed").tag("reason", reason.wireName())
+                    .description("resumes given up; the session ended with remote-connection-failed").register(registry));
+        }
+        this.resumeDuration = Timer.builder("bosh.sm.resume.duration").publishPercentileHistogram()
+                .description("from an upstream drop to <resumed/>").register(registry);
+        this.retransmitted = Counter.builder("bosh.sm.stanzas.retransmitted")
+                .description("client stanzas written again after a resume because the server had not handled them")
+                .register(registry);
+        this.unackedAtResume = DistributionSummary.builder("bosh.sm.queue.depth").tag("queue", "unacked")
+                .description("client stanzas unacknowledged by the server at a resume").register(registry);
+        this.parkedAtResume = DistributionSummary.builder("bosh.sm.queue.depth").tag("queue", "parked")
+                .description("client payloads accepted during an outage, written after the resume").register(registry);
+        Gauge.builder("bosh.sm.resuming", resuming, AtomicInteger::get)
+                .description("sessions hiding an upstream drop right now").register(registry);
+    }
+
+    /** A connection of a resume is opened (SM-12); {@code attempt} 1 starts the resume. */
+    public void resumeAttempt(int attempt) {
+        resumeConnections.increment();
+        if (attempt == 1) {
+            resumesStarted.increment();
+            resuming.incrementAndGet();
+        }
+    }
+
+    /** SM-12 step 5: {@code <resumed/>}. */
+    public void resumeSucceeded(Duration took, int retransmittedStanzas, int parkedPayloads) {
+        resuming.decrementAndGet();
+        resumesSucceeded.increment();
+        resumeDuration.record(took);
+        retransmitted.increment(retransmittedStanzas);
+        unackedAtResume.record(retransmittedStanzas);
+        parkedAtResume.record(parkedPayloads);
+    }
+
+    /** SM-12 step 6, SM-15: a resume given up. */
+    public void resumeFailed(ResumeFailure reason) {
+        resuming.decrementAndGet();
+        resumesFailed.get(reason).increment();
     }
 
     public void created() {

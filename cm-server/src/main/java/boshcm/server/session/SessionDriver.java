@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class SessionDriver {
 
     private static final Logger log = LoggerFactory.getLogger(SessionDriver.class);
+    /** Response bodies at TRACE, with the upstream traffic (docs/configuration.md: payload logging). */
+    private static final Logger WIRE = LoggerFactory.getLogger("boshcm.wire");
 
     private final String sid;
     private final EventLoop loop;
@@ -233,6 +235,18 @@ final class SessionDriver {
             // authenticate again; it runs in pass-through mode.
             metrics.smFallback();
             log.info("session {}: stream management stays with the client: {}", SidGenerator.redact(sid), f.reason());
+        } else if (effect instanceof Effect.ResumeAttempt a) {
+            metrics.resumeAttempt(a.attempt());
+            log.info("session {}: upstream {}: resuming stream management, connection {}", SidGenerator.redact(sid),
+                    a.cause(), a.attempt());
+        } else if (effect instanceof Effect.ResumeSucceeded r) {
+            metrics.resumeSucceeded(r.took(), r.retransmitted(), r.parked());
+            log.info("session {}: resumed after {} ms and {} connection(s); {} stanza(s) retransmitted, {} payload(s) parked",
+                    SidGenerator.redact(sid), r.took().toMillis(), r.attempts(), r.retransmitted(), r.parked());
+        } else if (effect instanceof Effect.ResumeFailed r) {
+            metrics.resumeFailed(r.reason());
+            log.warn("session {}: resume failed ({}: {}) after {} ms and {} connection(s)", SidGenerator.redact(sid),
+                    r.reason().wireName(), r.detail(), r.took().toMillis(), r.attempts());
         } else if (effect instanceof Effect.RestartUpstream r) {
             UpstreamConnection upstream = upstreams.get(r.stream());
             if (upstream != null) {
@@ -258,6 +272,9 @@ final class SessionDriver {
 
     private void respond(Exchange exchange, int status, ServerBody body, String contentType) {
         byte[] bytes = BodyWriter.write(body);
+        if (WIRE.isTraceEnabled()) {
+            WIRE.trace("<= {}", new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        }
         metrics.responded(kind(body), body.payloads().size(), bytes.length);
         exchange.respond(status, contentType, bytes);
     }
