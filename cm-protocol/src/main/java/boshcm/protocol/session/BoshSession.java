@@ -86,6 +86,12 @@ public final class BoshSession {
         return phase == Phase.ENDED;
     }
 
+    /** The credential the CM would authenticate again with (SM-13), while it holds one; for tests. */
+    Optional<boshcm.protocol.sm.ReauthCredential> reauthCredential() {
+        SessionStream first = streams.first();
+        return first == null || first.managed == null ? Optional.empty() : first.managed.credential();
+    }
+
     // ---------------------------------------------------------------- events
 
     /** The session creation request (no {@code sid}): XEP-0124 §7.1. Called once, first. */

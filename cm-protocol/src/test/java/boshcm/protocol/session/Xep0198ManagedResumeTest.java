@@ -6,10 +6,12 @@ import static boshcm.protocol.session.Xep0198ManagedTest.names;
 import static boshcm.protocol.session.Xep0198ManagedTest.plainSetup;
 import static boshcm.protocol.session.Xep0198ManagedTest.sm;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
+import boshcm.protocol.sm.ReauthCredential;
 import boshcm.protocol.sm.ResumeFailure;
 import boshcm.protocol.xmpp.FeatureSet;
 import boshcm.protocol.xmpp.StreamEvent;
@@ -282,5 +284,31 @@ class Xep0198ManagedResumeTest {
         Effect.ResumeFailed failed = f.all(Effect.ResumeFailed.class).get(0);
         assertThat(failed.reason()).isEqualTo(ResumeFailure.SESSION_ENDED);
         assertThat(f.all(Effect.ResumeFailed.class)).hasSize(1);
+    }
+
+    @Test
+    void sm13c_theCapturedCredentialIsWipedWhenTheSessionEnds() {
+        SessionFixture f = beforeDrop();
+        ReauthCredential held = f.session.reauthCredential().orElseThrow();
+        assertThat(held.auth().is(Namespaces.SASL, "auth")).isTrue();
+        f.send(Req.rid(1006).terminate());
+        assertThat(f.ended()).isPresent();
+        assertThat(f.session.reauthCredential()).isEmpty();
+        assertThatThrownBy(held::auth).as("zeroed, not just dropped").isInstanceOf(IllegalStateException.class);
+
+        SessionFixture g = beforeDrop();
+        ReauthCredential gone = g.session.reauthCredential().orElseThrow();
+        g.advance(Duration.ofSeconds(70));                                   // wait, then inactivity
+        assertThat(g.ended()).isPresent();
+        assertThatThrownBy(gone::auth).isInstanceOf(IllegalStateException.class);
+
+        SessionFixture h = beforeDrop();
+        ReauthCredential failed = h.session.reauthCredential().orElseThrow();
+        h.upstream(new StreamEvent.Lost("reset"));
+        h.send(Req.rid(1006));
+        reconnectUpToResume(h);
+        h.serverSends(new XmlPayload(Namespaces.SM, "failed", Map.of(),
+                "<failed xmlns='urn:xmpp:sm:3'/>".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(failed::auth).as("a failed resume ends the session").isInstanceOf(IllegalStateException.class);
     }
 }
