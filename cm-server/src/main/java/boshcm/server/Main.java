@@ -7,6 +7,7 @@ import boshcm.server.config.ConfigProblems;
 import boshcm.server.http.BoshEndpoint;
 import boshcm.server.http.BoshHttpServer;
 import boshcm.server.http.RequestParser;
+import boshcm.server.logging.LogSetup;
 import boshcm.server.session.SessionRegistry;
 import boshcm.server.session.SidGenerator;
 import boshcm.server.upstream.NettyUpstreamConnector;
@@ -50,7 +51,10 @@ public final class Main {
     /** What {@link #launch} did: a running node, or the exit code to end the process with. */
     record Launch(RunningCm running, int exitCode) {}
 
-    /** {@code main} without {@code System.exit}: prints help or every configuration problem, or starts. */
+    /**
+     * {@code main} without {@code System.exit}: prints help or every configuration problem, or applies
+     * {@code log.*} to the logging system and starts.
+     */
     static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (ConfigLoader.wantsHelp(args)) {
             out.print(ConfigLoader.help());
@@ -66,6 +70,8 @@ public final class Main {
             err.flush();
             return new Launch(null, 2);
         }
+        // Only now: problems above are printed as plain text whatever log.format says.
+        LogSetup.apply(config.log());
         RunningCm cm;
         try {
             cm = start(config);

@@ -16,6 +16,8 @@ import boshcm.server.upstream.UpstreamSettings;
  * @param bodyLimits XML hardening limits for request bodies
  * @param limits     session admission limits
  * @param upstream   the XMPP server side
+ * @param log        console log format and level, applied by the command line at start
  */
 public record CmConfig(String nodeId, HttpConfig http, CorsConfig cors, MetricsConfig metrics,
-                       SessionPolicy session, BodyLimits bodyLimits, LimitsConfig limits, UpstreamSettings upstream) {}
+                       SessionPolicy session, BodyLimits bodyLimits, LimitsConfig limits, UpstreamSettings upstream,
+                       LogConfig log) {}

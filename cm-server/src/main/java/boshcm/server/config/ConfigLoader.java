@@ -47,6 +47,7 @@ public final class ConfigLoader {
     private static final Pattern DOMAIN = Pattern.compile("[^\\s/:@]+");
     private static final Set<String> CONTENT_TYPE_FAMILIES = Set.of("text/xml", "application/xml", "text/plain", "text/html");
     private static final Set<String> SUPPORTED_CODINGS = Set.of("gzip");
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     private static final long MIN_BODY_BYTES = 10_000;
     private static final long MAX_BODY_BYTES = 64L << 20;
     private static final Duration AUTO_IDLE_MARGIN = Duration.ofSeconds(60);
@@ -193,7 +194,24 @@ public final class ConfigLoader {
                 v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000));
 
         UpstreamSettings upstream = upstream(v);
-        return new CmConfig(nodeId, http, cors, metrics, session, bodyLimits, limits, upstream);
+        return new CmConfig(nodeId, http, cors, metrics, session, bodyLimits, limits, upstream, log(v));
+    }
+
+    /** {@code log.format} (text or json) and {@code log.level}, both case-insensitive. */
+    private static LogConfig log(Values v) {
+        String formatText = v.string("log.format").trim().toLowerCase(Locale.ROOT);
+        LogConfig.Format format = LogConfig.Format.TEXT;
+        if (formatText.equals("json")) {
+            format = LogConfig.Format.JSON;
+        } else if (!formatText.equals("text")) {
+            v.problem("log.format", "must be text or json");
+        }
+        String level = v.string("log.level").trim().toUpperCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            v.problem("log.level", "must be trace, debug, info, warn, error or off");
+            level = "INFO";
+        }
+        return new LogConfig(format, level);
     }
 
     private static HttpConfig http(Values v, Duration maxWait) {

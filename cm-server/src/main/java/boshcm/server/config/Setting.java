@@ -89,6 +89,8 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("sm.request-every", Kind.INT),
             of("sm.request-after", Kind.DURATION),
             of("node.id", Kind.STRING),
+            of("log.format", Kind.STRING),
+            of("log.level", Kind.STRING),
             of("metrics.path", Kind.STRING),
             of("metrics.health-path", Kind.STRING),
             of("session.max-version", Kind.STRING),

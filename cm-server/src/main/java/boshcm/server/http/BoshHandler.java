@@ -5,9 +5,11 @@ import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.ExchangeId;
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.HttpConfig;
+import boshcm.server.logging.SessionMdc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request {@code Content-Type} is ignored (B-5-5): browsers may be forced to send
  * {@code text/plain} or a form type.
+ *
+ * <p>Once a body names a sid, its redacted form is in the MDC ({@link SessionMdc}) while this thread
+ * logs the body (TRACE, {@code boshcm.wire}) and hands it over, and is removed before the thread goes
+ * back to Jetty's pool.
  */
 public final class BoshHandler extends Handler.Abstract.NonBlocking {
 
@@ -147,18 +153,34 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         metrics.received(length);
-        if (WIRE.isTraceEnabled()) {
-            WIRE.trace("=> {}", new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
-        }
         ParseOutcome outcome;
         try {
             outcome = parser.parse(bytes, length);
         } catch (RuntimeException e) {
+            traceWire(bytes, length);
             LOG.error("body parser failed", e);
             terminate(response, callback, Condition.INTERNAL_SERVER_ERROR, HttpMetrics.Outcome.INTERNAL_ERROR);
             return;
         }
-        JettyExchange exchange = newExchange(request, response, callback, true);
+        Optional<String> sid = outcome instanceof ParseOutcome.Parsed parsed ? parsed.body().sid()
+                : outcome instanceof ParseOutcome.Rejected rejected ? rejected.sid() : Optional.empty();
+        String outer = SessionMdc.enter(sid.map(SessionMdc::redact).orElse(null));
+        try {
+            traceWire(bytes, length);
+            dispatch(outcome, newExchange(request, response, callback, true));
+        } finally {
+            SessionMdc.exit(outer);
+        }
+    }
+
+    /** Request bodies at TRACE on {@code boshcm.wire}, off by default: they carry SASL credentials. */
+    private static void traceWire(byte[] bytes, int length) {
+        if (WIRE.isTraceEnabled()) {
+            WIRE.trace("=> {}", new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private void dispatch(ParseOutcome outcome, JettyExchange exchange) {
         try {
             if (outcome instanceof ParseOutcome.Parsed parsed) {
                 metrics.request("POST", HttpMetrics.Outcome.DISPATCHED);
@@ -184,11 +206,14 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
         JettyExchange exchange = newExchange(request, response, callback, false);
         ParseOutcome.Rejected rejected = new ParseOutcome.Rejected(SidSniffer.sniff(head, length),
                 Condition.POLICY_VIOLATION, "request body over " + http.maxBodyBytes() + " bytes");
+        String outer = SessionMdc.enter(rejected.sid().map(SessionMdc::redact).orElse(null));
         try {
             endpoint.rejected(rejected, exchange);
         } catch (RuntimeException e) {
             LOG.error("BOSH endpoint failed", e);
             exchange.respond(200, TerminateBody.CONTENT_TYPE, TerminateBody.of(Condition.POLICY_VIOLATION));
+        } finally {
+            SessionMdc.exit(outer);
         }
     }
 

@@ -12,6 +12,7 @@ import boshcm.protocol.session.Step;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.server.http.Exchange;
 import boshcm.server.http.TerminateBody;
+import boshcm.server.logging.SessionMdc;
 import boshcm.server.metrics.SessionMetrics;
 import boshcm.server.upstream.UpstreamConnection;
 import boshcm.server.upstream.UpstreamConnector;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A session has one upstream connection per stream (XEP-0124 §16): effects name the stream, and
  * each connection's events go back to the session tagged with its stream's name.
+ *
+ * <p>Logs: every session step runs with the session's redacted sid in the MDC ({@link SessionMdc}), so
+ * whatever it logs, on any logger, names the session; the connections it opens on the same loop pick
+ * the label up from there. {@link SessionLog} writes the session's start and end lines.
  */
 final class SessionDriver {
 
@@ -54,6 +59,9 @@ final class SessionDriver {
     private final Runnable onEnded;
     private final long startedAt;
     private final boolean secure;
+    /** The sid as logs show it, in the MDC while this session's work runs. */
+    private final String label;
+    private final SessionLog sessionLog = new SessionLog();
 
     /** Exchanges the session may still answer, by id. Confined to the loop. */
     private final Map<ExchangeId, Exchange> exchanges = new HashMap<>();
@@ -76,6 +84,7 @@ final class SessionDriver {
         this.onEnded = onEnded;
         this.secure = secure;
         this.startedAt = clock.getAsLong();
+        this.label = SessionMdc.redact(sid);
     }
 
     /** The session was created over HTTPS: every later request must be too (XEP-0124 §19.1). */
@@ -95,25 +104,46 @@ final class SessionDriver {
 
     void create(ClientBody body, Exchange exchange) {
         track(exchange);
-        run(() -> session.onCreate(body, exchange.id(), clock.getAsLong()));
+        sessionLog.creation(exchange.clientAddress(), body.to());
+        sessionLog.request();
+        run(() -> started(session.onCreate(body, exchange.id(), clock.getAsLong())));
     }
 
     void request(ClientBody body, Exchange exchange) {
         if (ended) {
-            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), TerminateBody.CONTENT_TYPE);
+            answerEnded(exchange);
             return;
         }
         track(exchange);
+        sessionLog.request();
         run(() -> session.onRequest(body, exchange.id(), clock.getAsLong()));
     }
 
     void rejected(Condition condition, Exchange exchange) {
         if (ended) {
-            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), TerminateBody.CONTENT_TYPE);
+            answerEnded(exchange);
             return;
         }
         track(exchange);
+        sessionLog.request();
         run(() -> session.onRejected(exchange.id(), condition, clock.getAsLong()));
+    }
+
+    /** Logs the start line once creation succeeded, before its effects (which may end the session) apply. */
+    private Step started(Step creation) {
+        session.params().ifPresent(params -> sessionLog.started(params, secure, creation.effects().stream()
+                .filter(Effect.OpenUpstream.class::isInstance).map(e -> ((Effect.OpenUpstream) e).target()).findFirst()));
+        return creation;
+    }
+
+    /** A request for this sid after the session ended (it is still in the registry for a moment). */
+    private void answerEnded(Exchange exchange) {
+        String outer = SessionMdc.enter(label);
+        try {
+            respond(exchange, 200, ServerBody.terminate(Condition.ITEM_NOT_FOUND), TerminateBody.CONTENT_TYPE);
+        } finally {
+            SessionMdc.exit(outer);
+        }
     }
 
     void shutdown() {
@@ -139,6 +169,7 @@ final class SessionDriver {
                 // null only while open() itself runs, when this connection is the current one).
                 boolean current = self[0] == null || upstreams.get(stream) == self[0];
                 if (!ended && current) {
+                    sessionLog.upstream(events);
                     run(() -> session.onUpstream(stream, events, clock.getAsLong()));
                 }
             }
@@ -183,7 +214,10 @@ final class SessionDriver {
 
     // ---------------------------------------------------------------- effects
 
-    /** Runs one session event and applies its effects; a bug in either ends this session only. */
+    /**
+     * Runs one session event and applies its effects, with the session in the MDC; a bug in either ends
+     * this session only. Every event of the session passes here: requests, upstream events, timers.
+     */
     private void run(java.util.function.Supplier<Step> event) {
         if (applying) {
             // An effect being applied (an upstream open, a write) called back at once: the session is
@@ -196,16 +230,18 @@ final class SessionDriver {
             return;
         }
         applying = true;
+        String outer = SessionMdc.enter(label);
         try {
             Step step = event.get();
             for (Effect effect : step.effects()) {
                 apply(effect);
             }
         } catch (RuntimeException e) {
-            log.error("session {} failed; ending it", SidGenerator.redact(sid), e);
+            log.error("session {} failed; ending it", label, e);
             crash();
         } finally {
             applying = false;
+            SessionMdc.exit(outer);
         }
     }
 
@@ -218,6 +254,7 @@ final class SessionDriver {
             }
         } else if (effect instanceof Effect.SendUpstream s) {
             metrics.sentUpstream(s.payloads().size());
+            sessionLog.up(s.payloads().size());
             UpstreamConnection upstream = upstreams.get(s.stream());
             if (upstream != null) {
                 upstream.send(s.payloads());
@@ -241,6 +278,7 @@ final class SessionDriver {
                     a.cause(), a.attempt());
         } else if (effect instanceof Effect.ResumeSucceeded r) {
             metrics.resumeSucceeded(r.took(), r.retransmitted(), r.parked());
+            sessionLog.resumed();
             log.info("session {}: resumed after {} ms and {} connection(s); {} stanza(s) retransmitted, {} payload(s) parked",
                     SidGenerator.redact(sid), r.took().toMillis(), r.attempts(), r.retransmitted(), r.parked());
         } else if (effect instanceof Effect.ResumeFailed r) {
@@ -258,6 +296,7 @@ final class SessionDriver {
             if (upstream != null) {
                 upstream.close(c.mode(), c.streamError());
             }
+            c.streamError().ifPresent(sessionLog::sentStreamError);
         } else if (effect instanceof Effect.WakeAt w) {
             schedule(w.nanos());
         } else if (effect instanceof Effect.Undeliverable u) {
@@ -276,6 +315,7 @@ final class SessionDriver {
             WIRE.trace("<= {}", new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         }
         metrics.responded(kind(body), body.payloads().size(), bytes.length);
+        sessionLog.down(body.payloads().size());
         exchange.respond(status, contentType, bytes);
     }
 
@@ -318,9 +358,9 @@ final class SessionDriver {
             metrics.held(-1);
             respond(x, 200, e.condition().map(ServerBody::terminate).orElseGet(ServerBody::terminate), TerminateBody.CONTENT_TYPE);
         }
-        metrics.ended(e.cause(), e.condition(), Duration.ofNanos(clock.getAsLong() - startedAt));
-        log.debug("session {} ended: {} {}", SidGenerator.redact(sid), e.cause().tag(),
-                e.condition().map(Condition::wireName).orElse(""));
+        Duration lasted = Duration.ofNanos(clock.getAsLong() - startedAt);
+        metrics.ended(e.cause(), e.condition(), lasted);
+        sessionLog.ended(e.cause(), e.condition(), lasted);
         onEnded.run();
     }
 

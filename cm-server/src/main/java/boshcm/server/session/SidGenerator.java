@@ -1,5 +1,6 @@
 package boshcm.server.session;
 
+import boshcm.server.logging.SessionMdc;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -41,8 +42,11 @@ public final class SidGenerator {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** A sid shortened for logs (S-4: a full sid plus the next rid is enough to hijack a session). */
+    /**
+     * A sid shortened for logs, like {@code n1-q2Xk0v1V…} (S-4: a full sid plus the next rid is enough to
+     * hijack a session); see {@link SessionMdc#redact}.
+     */
     public static String redact(String sid) {
-        return sid.length() <= 10 ? sid : sid.substring(0, sid.indexOf('-') + 5) + "…";
+        return SessionMdc.redact(sid);
     }
 }

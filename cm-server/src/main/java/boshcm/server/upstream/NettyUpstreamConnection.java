@@ -7,6 +7,7 @@ import boshcm.protocol.session.UpstreamTarget;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.protocol.xmpp.StreamWriter;
+import boshcm.server.logging.SessionMdc;
 import boshcm.server.upstream.UpstreamSettings.TlsMode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@link StreamEvent} to the session's listener, and the writes the session asks for.
  *
  * <pre>
- *  [tls: SslHandler] → xmpp-decoder: XmppStreamDecoder → [keepalive: IdleStateHandler] → xmpp-stream: this
+ *  [session-mdc] → [tls: SslHandler] → xmpp-decoder: XmppStreamDecoder → [keepalive: IdleStateHandler] → xmpp-stream: this
  * </pre>
  *
  * <p>Confined to one event loop: the channel is registered on the session's loop, so fields need no
@@ -52,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * Longer than the ~300 lines style.md suggests: the negotiation phases and the open stream share
  * the same pipeline callbacks, and one phase switch per callback reads better than swapping
  * handlers per phase.
+ *
+ * <p>Logs name the session: with a sid label, {@link SessionMdcHandler} heads the pipeline, and the
+ * callbacks that do not come through it (timers, the TLS handshake, the connector's DNS and connect
+ * steps) run inside {@link #withSid}.
  */
 final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamConnection {
 
@@ -89,6 +94,8 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private final UpstreamListener listener;
     private final UpstreamSettings settings;
     private final UpstreamTls tls;
+    /** The redacted sid of the session this stream belongs to, for the MDC; null when opened outside one. */
+    private final @Nullable String sidLabel;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Events of the open stream from the current read; handed over together on channelReadComplete. */
     private final List<StreamEvent> batch = new ArrayList<>();
@@ -110,8 +117,10 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private @Nullable ScheduledFuture<?> closeTimer;
 
     NettyUpstreamConnection(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
-                            UpstreamListener listener, UpstreamSettings settings, UpstreamTls tls) {
+                            UpstreamListener listener, UpstreamSettings settings, UpstreamTls tls,
+                            @Nullable String sidLabel) {
         this.hideSm = hideSm;
+        this.sidLabel = sidLabel;
         this.loop = loop;
         this.target = target;
         this.header = header;
@@ -125,7 +134,20 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     /** Starts the connect deadline (U-1): everything up to the final stream's features must fit in it. */
     void start() {
         deadlineNanos = System.nanoTime() + settings.connectTimeout().toNanos();
-        deadline = loop.schedule(this::deadlinePassed, settings.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        deadline = loop.schedule(() -> withSid(this::deadlinePassed), settings.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs {@code work} with this connection's session in the MDC: for callbacks that reach it from the
+     * loop without passing the pipeline's {@link SessionMdcHandler}.
+     */
+    void withSid(Runnable work) {
+        String outer = SessionMdc.enter(sidLabel);
+        try {
+            work.run();
+        } finally {
+            SessionMdc.exit(outer);
+        }
     }
 
     long remainingMillis() {
@@ -153,6 +175,9 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         XmppStreamDecoder d = new XmppStreamDecoder(settings.tokenizer(), target.domain());
         d.hideSm(hideSm);
         decoder = d;
+        if (sidLabel != null) {
+            ch.pipeline().addFirst(SessionMdcHandler.NAME, new SessionMdcHandler(sidLabel));
+        }
         ch.pipeline().addLast("xmpp-decoder", d).addLast("xmpp-stream", this);
         if (directTls) {
             startTls(tls.directTls);
@@ -249,7 +274,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         ch.flush();
-        closeTimer = loop.schedule(this::closeTimedOut, settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        closeTimer = loop.schedule(() -> withSid(this::closeTimedOut), settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -296,8 +321,14 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.WRITER_IDLE) {
             if (phase == Phase.OPEN && !peerClosed) {
                 // RFC 6120 §4.6.1: a single space keeps NATs and the server's idle timers satisfied.
-                write(WHITESPACE_KEEPALIVE);
-                ctx.flush();
+                // The idle handler fires from behind session-mdc, so the sid is set here for the wire trace.
+                String outer = SessionMdc.enter(sidLabel);
+                try {
+                    write(WHITESPACE_KEEPALIVE);
+                    ctx.flush();
+                } finally {
+                    SessionMdc.exit(outer);
+                }
             }
             return;
         }
@@ -379,8 +410,12 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         SslHandler ssl = context.newHandler(ch.alloc(), target.domain(), port);
         ssl.setHandshakeTimeoutMillis(remainingMillis());
         phase = Phase.HANDSHAKE;
-        ch.pipeline().addFirst("tls", ssl);
-        ssl.handshakeFuture().addListener(f -> onHandshake(ssl, f));
+        if (ch.pipeline().get(SessionMdcHandler.NAME) != null) {
+            ch.pipeline().addAfter(SessionMdcHandler.NAME, "tls", ssl);   // TLS records too are read with the sid set
+        } else {
+            ch.pipeline().addFirst("tls", ssl);
+        }
+        ssl.handshakeFuture().addListener(f -> withSid(() -> onHandshake(ssl, f)));
     }
 
     private void onHandshake(SslHandler ssl, Future<?> result) {

@@ -2,6 +2,7 @@ package boshcm.server.upstream;
 
 import boshcm.protocol.session.UpstreamTarget;
 import boshcm.protocol.xmpp.StreamHeader;
+import boshcm.server.logging.SessionMdc;
 import boshcm.server.upstream.UpstreamResolver.Candidate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -62,10 +63,17 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
         this.resolver = new UpstreamResolver(settings);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The connection's log lines carry the MDC {@code sid} of the caller: a session opens its
+     * streams while its own work runs, with its sid set (see {@code SessionDriver}).
+     */
     @Override
     public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
                                    UpstreamListener listener) {
-        NettyUpstreamConnection connection = new NettyUpstreamConnection(loop, target, header, hideSm, listener, settings, tls);
+        NettyUpstreamConnection connection = new NettyUpstreamConnection(loop, target, header, hideSm, listener, settings, tls,
+                SessionMdc.current());
         if (loop.inEventLoop()) {
             begin(loop, target, connection);
         } else {
@@ -76,7 +84,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
 
     private void begin(EventLoop loop, UpstreamTarget target, NettyUpstreamConnection connection) {
         connection.start();
-        resolver.candidates(loop, target).whenComplete((candidates, error) -> loop.execute(() -> {
+        resolver.candidates(loop, target).whenComplete((candidates, error) -> loop.execute(() -> connection.withSid(() -> {
             if (connection.isDone()) {
                 return;
             }
@@ -87,7 +95,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
             LOG.debug("upstream {}: candidates {}", target.domain(), candidates);
             new Attempt(loop, target.domain(), connection, candidates,
                     settings.fixedUpstream().isEmpty() && target.routeHost().isEmpty()).next();
-        }));
+        })));
     }
 
     /** Stops the DNS resolvers. Open connections are not touched; they end with their sessions or loops. */
@@ -161,7 +169,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                 return;
             }
             current = nextCandidate;
-            resolver.addresses(loop, nextCandidate.host()).whenComplete((found, error) -> loop.execute(() -> {
+            resolver.addresses(loop, nextCandidate.host()).whenComplete((found, error) -> loop.execute(() -> connection.withSid(() -> {
                 if (error != null) {
                     lastError = nextCandidate.host() + ": " + Reasons.describe(unwrap(error));
                     LOG.debug("upstream {}: {}", domain, lastError);
@@ -169,7 +177,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     addresses = new ArrayDeque<>(found);
                 }
                 next();
-            }));
+            })));
         }
 
         private void connect(Candidate candidate, InetAddress address) {
@@ -186,7 +194,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     .handler(EMPTY)
                     .connect(remote);
             connection.connecting(connect.channel());
-            connect.addListener((ChannelFutureListener) f -> {
+            connect.addListener((ChannelFutureListener) f -> connection.withSid(() -> {
                 if (f.isSuccess()) {
                     if (connection.isDone()) {
                         f.channel().close();
@@ -198,7 +206,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                 lastError = remote + ": " + Reasons.describe(f.cause());
                 LOG.debug("upstream {}: {}", domain, lastError);
                 next();
-            });
+            }));
         }
     }
 }

@@ -16,9 +16,11 @@ import boshcm.protocol.xmpp.FeatureSet;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.server.http.Exchange;
+import boshcm.server.logging.LogCapture;
 import boshcm.server.upstream.UpstreamConnection;
 import boshcm.server.upstream.UpstreamConnector;
 import boshcm.server.upstream.UpstreamListener;
+import ch.qos.logback.classic.Level;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoop;
@@ -195,17 +197,11 @@ class SessionRegistryTest {
     /**
      * S-4: a sid and the next rid are enough to take over a session, so logs never show a whole sid,
      * only {@link SidGenerator#redact}'s prefix: checked on everything the session classes log at
-     * DEBUG over a session's life (created, stanzas undeliverable, ended).
+     * DEBUG over a session's life (created, stanzas undeliverable, ended), messages and MDC alike.
      */
     @Test
     void s4_sidsAreLoggedOnlyRedacted() throws Exception {
-        ch.qos.logback.classic.Logger boshcm = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("boshcm");
-        ch.qos.logback.classic.Level before = boshcm.getLevel();
-        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-        appender.start();
-        boshcm.addAppender(appender);
-        boshcm.setLevel(ch.qos.logback.classic.Level.DEBUG);
-        try {
+        try (LogCapture logs = LogCapture.of("boshcm", Level.DEBUG).level(SessionLog.LOGGER, Level.DEBUG)) {
             SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
             FakeExchange created = new FakeExchange("10.0.0.1", false);
             r.request(body(create()), created);
@@ -218,14 +214,14 @@ class SessionRegistryTest {
             r.shutdown(Duration.ofSeconds(5));
             assertThat(r.size()).isZero();
 
-            List<String> lines = appender.list.stream().map(e -> e.getFormattedMessage()
-                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
-            assertThat(lines).as("the session's end is logged").anyMatch(l -> l.contains(SidGenerator.redact(sid)));
+            List<String> lines = logs.events().stream().map(e -> e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())
+                    + " " + e.getMDCPropertyMap()).toList();
+            assertThat(logs.on(SessionLog.LOGGER)).as("the session's end is logged, named by its redacted sid")
+                    .anyMatch(e -> e.getFormattedMessage().startsWith("session end")
+                            && SidGenerator.redact(sid).equals(LogCapture.sid(e)));
             assertThat(lines).as("so is m1, which could not bounce").anyMatch(l -> l.contains("undeliverable"));
             assertThat(lines).noneMatch(l -> l.contains(sid)).noneMatch(l -> l.contains(sid.substring(3)));
-        } finally {
-            boshcm.setLevel(before);
-            boshcm.detachAppender(appender);
         }
     }
 

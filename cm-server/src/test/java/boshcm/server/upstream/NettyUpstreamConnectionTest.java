@@ -13,7 +13,10 @@ import boshcm.protocol.session.CloseMode;
 import boshcm.protocol.session.UpstreamTarget;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.protocol.xmpp.StreamHeader;
+import boshcm.server.logging.LogCapture;
+import boshcm.server.logging.SessionMdc;
 import boshcm.server.upstream.UpstreamSettings.TlsMode;
+import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -279,6 +282,66 @@ class NettyUpstreamConnectionTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
+    // ---- logs ----
+
+    /**
+     * Lines about a session's stream name the session (docs/logging.md): the decoder's wire trace and the
+     * listener behind the {@code session-mdc} head, and the connect deadline, a timer. Netty calls the
+     * pipeline straight from the loop, and the loop thread keeps no sid afterwards.
+     */
+    @Test
+    void linesAboutASessionsStreamCarryItsSidAndTheLoopKeepsNone() throws Exception {
+        List<String> mdcSeenByListener = new java.util.ArrayList<>();
+        UpstreamListener recording = new UpstreamListener() {
+            @Override
+            public void onEvent(StreamEvent event) {
+                mdcSeenByListener.add(SessionMdc.current());
+                listener.onEvent(event);
+            }
+
+            @Override
+            public void onEvents(List<StreamEvent> events) {
+                mdcSeenByListener.add(SessionMdc.current());
+                listener.onEvents(events);
+            }
+        };
+        UpstreamSettings s = settings(TlsMode.DISABLED);
+        try (LogCapture logs = LogCapture.of("boshcm", Level.DEBUG).level("boshcm.wire", Level.TRACE)) {
+            NettyUpstreamConnection c = new NettyUpstreamConnection(channel.eventLoop(), UpstreamTarget.domain(DOMAIN),
+                    HEADER, false, recording, s, UpstreamTls.from(s), "n1-q2Xk0v1V…");
+            c.start();
+            c.attach(channel, false);
+            out();
+            in(header("s1"));
+            assertThat(SessionMdc.current()).isNull();
+            advance(Duration.ofSeconds(10));                                 // no features: the deadline fires
+            assertThat(listener.next(StreamEvent.Opened.class)).isNotNull();
+            assertThat(listener.next(StreamEvent.Lost.class).reason()).contains("within 10000 ms");
+            assertThat(SessionMdc.current()).isNull();
+
+            assertThat(mdcSeenByListener).hasSize(2).containsOnly("n1-q2Xk0v1V…");
+            assertThat(logs.on("boshcm.wire")).filteredOn(e -> e.getFormattedMessage().startsWith("<<"))
+                    .singleElement().satisfies(e -> assertThat(LogCapture.sid(e)).isEqualTo("n1-q2Xk0v1V…"));
+            assertThat(logs.on(NettyUpstreamConnection.class.getName()))
+                    .filteredOn(e -> e.getFormattedMessage().contains("lost:")).singleElement()
+                    .satisfies(e -> assertThat(LogCapture.sid(e)).isEqualTo("n1-q2Xk0v1V…"));
+        }
+    }
+
+    /** With a session's sid, TLS goes right behind the MDC head, so TLS records too are read with it set. */
+    @Test
+    void tlsGoesBehindTheSessionMdcHandler() {
+        UpstreamSettings s = settings(TlsMode.STARTTLS);
+        NettyUpstreamConnection c = new NettyUpstreamConnection(channel.eventLoop(), UpstreamTarget.domain(DOMAIN),
+                HEADER, false, listener, s, UpstreamTls.from(s), "n1-q2Xk0v1V…");
+        c.start();
+        c.attach(channel, false);
+        in(header("s1") + featuresStartTls());
+        in("<proceed xmlns='" + TLS_NS + "'/>");
+        assertThat(channel.pipeline().names()).startsWith(SessionMdcHandler.NAME, "tls", "xmpp-decoder");
+        closeTls();
+    }
+
     // ---- closing ----
 
     /** U-13: stream error, then {@code </stream:stream>}, then TCP closes once the server answers. */
@@ -378,7 +441,7 @@ class NettyUpstreamConnectionTest {
 
     private NettyUpstreamConnection connection(UpstreamSettings s) {
         return new NettyUpstreamConnection(channel.eventLoop(), UpstreamTarget.domain(DOMAIN), HEADER, false, listener, s,
-                UpstreamTls.from(s));
+                UpstreamTls.from(s), null);
     }
 
     private static UpstreamSettings settings(TlsMode mode) {
