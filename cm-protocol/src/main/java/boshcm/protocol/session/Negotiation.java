@@ -64,6 +64,10 @@ final class Negotiation {
             return new Refused(Condition.IMPROPER_ADDRESSING, "no 'to'", contentType);
         }
         domain = domain.toLowerCase(Locale.ROOT);
+        if (!DomainSyntax.isDomainpart(domain)) {
+            // RFC 7622 §3.2: not a domain; it must reach neither DNS, a stream header nor a log line.
+            return new Refused(Condition.IMPROPER_ADDRESSING, "'to' is not a domain", contentType);
+        }
         if (!policy.servedDomains().isEmpty() && !policy.servedDomains().contains(domain)) {
             return new Refused(Condition.HOST_UNKNOWN, "domain not served", contentType);
         }

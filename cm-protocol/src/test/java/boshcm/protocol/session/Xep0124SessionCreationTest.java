@@ -29,6 +29,21 @@ class Xep0124SessionCreationTest {
     }
 
     @Test
+    void b7_1_5_aToThatIsNoDomainIsImproperAddressingAndNeverReachesDnsOrLogs() {
+        for (String bad : List.of("evil.test\nINFO forged line", "a b.test", "user@host.test", "host.test/res", "<x>",
+                "a..test", ".test", "-a.test", "\"q\".test", "x".repeat(64) + ".test", "[zz::1]", "a\u0000.test")) {
+            SessionFixture g = new SessionFixture();
+            ExchangeId x = g.create(Req.create(1000).to(bad));
+            assertThat(g.responseTo(x).condition()).as(bad).contains(Condition.IMPROPER_ADDRESSING);
+            assertThat(g.all(Effect.OpenUpstream.class)).isEmpty();
+        }
+        for (String good : List.of("example.com", "Example.COM", "xn--bcher-kva.example", "bücher.example", "127.0.0.1",
+                "[::1]", "localhost", "example.com.")) {
+            assertThat(DomainSyntax.isDomainpart(good.toLowerCase(java.util.Locale.ROOT))).as(good).isTrue();
+        }
+    }
+
+    @Test
     void b7_1_5_unservedDomainIsHostUnknown() {
         ExchangeId x = f.create(Req.create(1000).to("other.test"));
         assertThat(f.responseTo(x).condition()).contains(Condition.HOST_UNKNOWN);
