@@ -108,14 +108,17 @@ class SessionLoggingTest {
         assertThat(connector.opened).isEmpty();
     }
 
-    /** A client chooses its 'to': whatever it holds stays inside one quoted field of one line. */
+    /**
+     * A client chooses its 'to': whatever it holds stays inside one quoted field of one line (such a
+     * 'to' is no domain, so the creation is refused, RFC 7622 §3.2).
+     */
     @Test
     void aClientsToCannotEndTheLineOrAddFields() {
         driver(SID_A).create(parse("<body rid='1000' to='example.com&#10;session end cause=forged&#34;' ver='1.11' wait='30' hold='1' xmlns='"
                 + Namespaces.HTTPBIND + "'/>"), exchange());
         assertThat(logs.on(SessionLog.LOGGER)).extracting(ILoggingEvent::getFormattedMessage).singleElement()
-                .isEqualTo("session start client=203.0.113.7 secure=false to=\"example.com\\nsession end cause=forged\\\"\""
-                        + " ver=1.11 wait=30 hold=1");
+                .isEqualTo("session refused client=203.0.113.7 to=\"example.com\\nsession end cause=forged\\\"\""
+                        + " condition=improper-addressing");
     }
 
     /**
