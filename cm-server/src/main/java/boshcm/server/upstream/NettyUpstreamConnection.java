@@ -279,7 +279,9 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             case HANDSHAKE -> fail("server sent data after <proceed/> before the TLS handshake");
             case OPEN -> onStreamEvent(event);
             case CLOSING -> {
-                if (event instanceof StreamEvent.Element e && e.payload().isStanza() && !smEnabled) {
+                // Only what a live session would have bounced (X-7-1) counts: presence, results and
+                // errors crossing a closing tag are nobody's loss.
+                if (event instanceof StreamEvent.Element e && !smEnabled && StreamWriter.bounce(e.payload()).isPresent()) {
                     stanzaAfterClose(e.payload());
                 }
                 if (event instanceof StreamEvent.Closed) {
