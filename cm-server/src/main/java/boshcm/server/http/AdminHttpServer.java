@@ -30,7 +30,11 @@ public final class AdminHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
     private static final int MAX_THREADS = 8;
     private static final long IDLE_TIMEOUT_MS = 30_000;
-    private static final long STOP_TIMEOUT_MS = 1_000;
+    /**
+     * No graceful wait: the listener stops last, after the sessions and the BOSH listener, and a
+     * graceful stop would wait for idle keep-alive connections of probes and scrapers.
+     */
+    private static final long STOP_TIMEOUT_MS = 0;
 
     private final AdminConfig admin;
     private final Server server;
@@ -88,7 +92,7 @@ public final class AdminHttpServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
-    /** Stops; a scrape still running after a second is cut. Never throws. */
+    /** Stops at once; a scrape in flight at that moment is cut. Never throws. */
     @Override
     public void close() {
         try {
