@@ -193,8 +193,9 @@ public final class SessionRegistry implements BoshEndpoint {
 
     /**
      * Waits, at most {@code timeout}, until no session is left after {@link #drain}; returns whether
-     * none is. Blocks the caller (a shutdown thread), never an event loop. A creation that raced the
-     * start of the drain may still be open when this returns true; {@link #shutdown} ends it.
+     * none is. Blocks the caller (a shutdown thread), never an event loop. A creation that passed the
+     * admission check just before the drain began and was registered just after the table emptied
+     * makes this return false early; {@link #shutdown} then ends it with the farewell.
      */
     public boolean awaitEmpty(Duration timeout) {
         if (accepting) {
