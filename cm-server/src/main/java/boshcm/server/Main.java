@@ -4,8 +4,9 @@ import boshcm.protocol.body.BodyParser;
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.ConfigLoader;
 import boshcm.server.config.ConfigProblems;
-import boshcm.server.http.BoshEndpoint;
+import boshcm.server.http.AdminHttpServer;
 import boshcm.server.http.BoshHttpServer;
+import boshcm.server.http.Readiness;
 import boshcm.server.http.RequestParser;
 import boshcm.server.logging.LogSetup;
 import boshcm.server.session.SessionRegistry;
@@ -21,8 +22,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * every component with {@code new}, starts them in order and stops them in reverse. No DI container.
  *
  * <p>Exit codes: 0 after {@code --help}, 2 for bad configuration (every problem printed), 1 when
- * the node cannot start (for example, the port is taken).
+ * the node cannot start (for example, the port is taken), 143 after SIGTERM (the JVM's 128 + 15),
+ * once the shutdown hook has drained the node ({@link RunningCm#drain()}).
  */
 public final class Main {
 
@@ -45,7 +50,9 @@ public final class Main {
             System.exit(launch.exitCode());
         }
         RunningCm cm = launch.running();
-        Runtime.getRuntime().addShutdownHook(new Thread(cm::close, "boshcm-shutdown"));
+        // SIGTERM: the JVM runs this thread, and other threads (Jetty, Netty) go on serving until it
+        // returns. The drain waits here, never on an event loop or a Jetty thread.
+        Runtime.getRuntime().addShutdownHook(new Thread(cm::drain, "boshcm-shutdown"));
     }
 
     /** What {@link #launch} did: a running node, or the exit code to end the process with. */
@@ -79,8 +86,9 @@ public final class Main {
             LOG.error("boshcm could not start", e);
             return new Launch(null, 1);
         }
-        LOG.info("boshcm node {} listening on {}:{}, BOSH at {}", config.nodeId(), config.http().bindAddress(),
-                cm.httpPort(), config.http().boshPath());
+        LOG.info("boshcm node {} listening on {}:{}, BOSH at {}; admin (metrics, health, readiness) {}", config.nodeId(),
+                config.http().bindAddress(), cm.httpPort(), config.http().boshPath(),
+                cm.adminPort() < 0 ? "off" : "on " + config.admin().address() + ":" + cm.adminPort());
         return new Launch(cm, 0);
     }
 
@@ -93,7 +101,11 @@ public final class Main {
         return start(ConfigLoader.load(args, System.getenv()));
     }
 
-    /** Starts a connection manager from an already loaded configuration. */
+    /**
+     * Starts a connection manager from an already loaded configuration: the admin listener first (so
+     * that liveness answers and readiness says {@code starting}), then the BOSH listener, then
+     * readiness turns to {@code ready}.
+     */
     public static RunningCm start(CmConfig config) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -101,24 +113,37 @@ public final class Main {
         new ProcessorMetrics().bindTo(registry);
 
         SessionSide sessions = sessionSide(config, registry);
-        BoshHttpServer http = new BoshHttpServer(config, sessions.endpoint(),
+        AtomicBoolean listening = new AtomicBoolean();
+        Supplier<Readiness> readiness = () -> !sessions.registry().accepting() ? Readiness.DRAINING
+                : listening.get() ? Readiness.READY : Readiness.STARTING;
+        AdminHttpServer admin = config.admin().enabled()
+                ? new AdminHttpServer(config.admin(), config.metrics(), registry, readiness) : null;
+        BoshHttpServer http = new BoshHttpServer(config, sessions.registry(),
                 RequestParser.of(new BodyParser(config.bodyLimits())), registry);
         try {
+            if (admin != null) {
+                admin.start();
+            }
             http.start();
         } catch (Exception e) {
             closeQuietly(http);
+            if (admin != null) {
+                closeQuietly(admin);
+            }
             closeQuietly(sessions.shutdown());
             registry.close();
             throw e;
         }
-        return new Node(http, sessions, registry);
+        listening.set(true);
+        return new Node(config, http, admin, sessions, registry);
     }
 
     /**
-     * What the HTTP side talks to, and how to stop it. {@code shutdown} runs before Jetty stops, so
-     * that held requests can still be answered with {@code system-shutdown} (checklist B-17.2-5).
+     * The session registry (what the HTTP side talks to), and how to stop the session side.
+     * {@code shutdown} runs before Jetty stops, so that held requests can still be answered with the
+     * farewell (system-shutdown, B-17.2-5, or see-other-uri, B-17.2-3).
      */
-    record SessionSide(BoshEndpoint endpoint, AutoCloseable shutdown) {}
+    record SessionSide(SessionRegistry registry, AutoCloseable shutdown) {}
 
     /**
      * The session side: one event loop group shared by every session and its upstream connection
@@ -139,6 +164,7 @@ public final class Main {
                         config.limits().newSessionsPerClientPerSecond()),
                 registry, System::nanoTime);
         return new SessionSide(sessions, () -> {
+            sessions.drain(config.drain().farewell());
             sessions.shutdown(config.http().stopTimeout());
             connector.close();
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -153,15 +179,24 @@ public final class Main {
         }
     }
 
-    /** A started node; closing it stops the session side first, then Jetty, then the metrics. */
+    /**
+     * A started node. Closing it stops the session side first (every session ends with the farewell),
+     * then the BOSH listener, then the admin listener, then the metrics.
+     */
     private static final class Node implements RunningCm {
+        private final CmConfig config;
         private final BoshHttpServer http;
+        private final AdminHttpServer admin;
         private final SessionSide sessions;
         private final PrometheusMeterRegistry registry;
+        private final AtomicBoolean draining = new AtomicBoolean();
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Node(BoshHttpServer http, SessionSide sessions, PrometheusMeterRegistry registry) {
+        Node(CmConfig config, BoshHttpServer http, AdminHttpServer admin, SessionSide sessions,
+             PrometheusMeterRegistry registry) {
+            this.config = config;
             this.http = http;
+            this.admin = admin;
             this.sessions = sessions;
             this.registry = registry;
         }
@@ -177,12 +212,61 @@ public final class Main {
         }
 
         @Override
+        public int adminPort() {
+            return admin == null ? -1 : admin.port();
+        }
+
+        @Override
+        public Optional<URI> adminUri() {
+            return Optional.ofNullable(admin).map(AdminHttpServer::uri);
+        }
+
+        @Override
+        public void beginDrain() {
+            if (closed.get() || !draining.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.info("boshcm draining: {} session(s) open may go on for up to {}; new sessions are refused with {}",
+                    sessions.registry().size(), human(config.drain().timeout()), farewellName());
+            sessions.registry().drain(config.drain().farewell());
+        }
+
+        @Override
+        public void drain() {
+            beginDrain();
+            if (closed.get()) {
+                return;
+            }
+            Duration timeout = config.drain().timeout();
+            long started = System.nanoTime();
+            if (sessions.registry().awaitEmpty(timeout)) {
+                LOG.info("boshcm drained: no session left after {} ms", (System.nanoTime() - started) / 1_000_000);
+            } else {
+                LOG.info("boshcm drain time ({}) is up: ending {} session(s) with {}", human(timeout),
+                        sessions.registry().size(), farewellName());
+            }
+            close();
+        }
+
+        /** Like {@code 30s} or {@code 1500ms}. */
+        private static String human(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+
+        private String farewellName() {
+            return config.drain().successorUri().map(uri -> "see-other-uri " + uri).orElse("system-shutdown");
+        }
+
+        @Override
         public void close() {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
             closeQuietly(sessions.shutdown());
             closeQuietly(http);
+            if (admin != null) {
+                closeQuietly(admin);
+            }
             registry.close();
             LOG.info("boshcm stopped");
         }

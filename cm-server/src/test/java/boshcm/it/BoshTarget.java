@@ -60,8 +60,8 @@ public enum BoshTarget {
     }
 
     /**
-     * The command line that points boshcm at {@code server}: ephemeral HTTP port on loopback, TLS
-     * upstream verified against the test CA (PKCS12 trust store).
+     * The command line that points boshcm at {@code server}: ephemeral BOSH and admin ports on
+     * loopback, TLS upstream verified against the test CA (PKCS12 trust store).
      */
     public static List<String> cmArgs(XmppServer server) {
         return cmArgs(server, new InetSocketAddress(server.host(), upstreamPort(server)));
@@ -76,6 +76,7 @@ public enum BoshTarget {
         String host = upstream.getAddress() != null ? upstream.getAddress().getHostAddress() : upstream.getHostString();
         List<String> args = new ArrayList<>(List.of(
                 "--http-port", "0",
+                "--admin-port", "0",
                 "--bind", ProsodyServer.HOST,
                 "--upstream", host + ":" + upstream.getPort(),
                 "--upstream-tls", directTls() ? "direct" : "starttls"));

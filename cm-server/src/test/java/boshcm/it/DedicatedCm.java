@@ -16,9 +16,10 @@ import java.util.function.DoublePredicate;
 /**
  * A boshcm node of its own, started in-process for one test class or one test, so that the test can
  * pick flags (short {@code inactivity}, a route allow-list, a fake upstream) and read the node's
- * Prometheus meters without other tests' sessions in them. The meters are how tests learn, without
- * sleeping, that the CM has processed something: {@code bosh_requests_held} counts the exchanges the
- * sessions hold (held and ahead of a rid gap), {@code bosh_sessions_ended_total} counts ends by cause.
+ * Prometheus meters (scraped from its admin listener) without other tests' sessions in them. The
+ * meters are how tests learn, without sleeping, that the CM has processed something:
+ * {@code bosh_requests_held} counts the exchanges the sessions hold (held and ahead of a rid gap),
+ * {@code bosh_sessions_ended_total} counts ends by cause.
  */
 public final class DedicatedCm implements AutoCloseable {
 
@@ -132,8 +133,33 @@ public final class DedicatedCm implements AutoCloseable {
         awaitMeter("bosh_requests_held", v -> v == n, Duration.ofSeconds(10));
     }
 
+    /** The admin listener's root, like {@code http://127.0.0.1:41234/}: metrics, {@code /health}, {@code /ready}. */
+    public URI adminUri() {
+        return cm.adminUri().orElseThrow(() -> new IllegalStateException("this node runs without an admin listener"));
+    }
+
+    /** The node itself, for what a test does to it directly ({@link RunningCm#beginDrain}, {@link RunningCm#drain}). */
+    public RunningCm node() {
+        return cm;
+    }
+
+    /** {@code GET} of {@code path} on the admin listener: the status and the body. */
+    public HttpResponse<String> admin(String path) {
+        URI uri = adminUri().resolve(path);
+        try {
+            return SCRAPER.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + uri + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The Prometheus scrape, from the admin listener: metrics are not served on the BOSH port. */
     private String scrape() {
-        URI metrics = cm.boshUri().resolve("/metrics");
+        URI metrics = adminUri().resolve("/metrics");
         try {
             HttpResponse<String> r = SCRAPER.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());

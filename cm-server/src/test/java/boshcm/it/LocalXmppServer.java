@@ -197,7 +197,8 @@ abstract class LocalXmppServer implements XmppServer {
         }
     }
 
-    private static int[] freePorts(int n) throws IOException {
+    /** {@code n} distinct loopback ports free a moment ago (bound together, then released). */
+    static int[] freePorts(int n) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[n];

@@ -1,6 +1,7 @@
 package boshcm.protocol.body;
 
 import boshcm.protocol.error.Condition;
+import boshcm.protocol.xml.XmlOutput;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,6 +44,19 @@ public record ServerBody(BodyType type, Optional<Condition> condition, Map<BodyA
     /** {@code <body type='terminate'/>} with no condition: a normal end (XEP-0124 §13). */
     public static ServerBody terminate() {
         return new ServerBody(BodyType.TERMINATE, Optional.empty(), Map.of(), List.of());
+    }
+
+    /**
+     * XEP-0124 §17.2 see-other-uri, like {@code <body type='terminate' condition='see-other-uri'
+     * xmlns='http://jabber.org/protocol/httpbind'><uri>https://cm2.example.com/http-bind</uri></body>}
+     * (the spec's example 27): the client can try POSTing to {@code uri} instead (B-17.2-3). The
+     * {@code <uri/>} child is in the body's own namespace, so it is written without a prefix or xmlns.
+     */
+    public static ServerBody seeOtherUri(String uri) {
+        XmlOutput out = new XmlOutput(uri.length() + 16);
+        out.ascii("<uri>").text(uri).ascii("</uri>");
+        XmlPayload child = new XmlPayload(Namespaces.HTTPBIND, "uri", Map.of(), out.toByteArray());
+        return terminate(Condition.SEE_OTHER_URI).withPayloads(List.of(child));
     }
 
     /** XEP-0124 §17.3: {@code <body type='error'/>}, recoverable. */

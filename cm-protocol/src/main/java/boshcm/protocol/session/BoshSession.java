@@ -265,9 +265,21 @@ public final class BoshSession {
 
     /** The connection manager is shutting down: XEP-0124 §17.2 system-shutdown (B-17.2-5). */
     public Step onShutdown(long now) {
+        return onShutdown(ServerBody.terminate(Condition.SYSTEM_SHUTDOWN), now);
+    }
+
+    /**
+     * The connection manager is shutting down, and every open request gets {@code farewell}: a
+     * terminate body with a condition, either {@code system-shutdown} (B-17.2-5) or
+     * {@link ServerBody#seeOtherUri} naming where the client can go instead (B-17.2-3).
+     */
+    public Step onShutdown(ServerBody farewell, long now) {
+        if (!farewell.isTerminal() || farewell.condition().isEmpty()) {
+            throw new IllegalArgumentException("a shutdown answers with a terminate body and a condition: " + farewell);
+        }
         begin(now);
         if (phase == Phase.ACTIVE || phase == Phase.TERMINAL_PENDING) {
-            ending.shutdown(phase == Phase.ACTIVE);
+            ending.shutdown(phase == Phase.ACTIVE, farewell);
             phase = Phase.ENDED;
         }
         return finish(now);

@@ -147,13 +147,14 @@ final class SessionEnding {
     }
 
     /**
-     * The connection manager is shutting down: XEP-0124 §17.2 system-shutdown on every open request
-     * (B-17.2-5).
+     * The connection manager is shutting down: every open request gets {@code farewell}, XEP-0124
+     * §17.2 system-shutdown (B-17.2-5) or see-other-uri with its {@code <uri/>} (B-17.2-3).
      *
      * @param upstreamOpen the session was still active, so its stanzas bounce and its streams close;
      *                     else its upstream end was pending, and the stanzas that end carried are reported
+     * @param farewell     a terminate body with a condition
      */
-    void shutdown(boolean upstreamOpen) {
+    void shutdown(boolean upstreamOpen, ServerBody farewell) {
         if (upstreamOpen) {
             leaveStreams();
         } else if (!pending.payloads().isEmpty()) {
@@ -161,12 +162,12 @@ final class SessionEnding {
             out.add(new Effect.Undeliverable(pending.payloads(), "shut down before the session's end was delivered"));
         }
         for (HeldRequests.Held h : held.drain()) {
-            out.respond(h.exchange, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
+            out.respond(h.exchange, farewell);
         }
         for (ExchangeId waiting : admission.dropWaiting()) {
-            out.respond(waiting, ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
+            out.respond(waiting, farewell);
         }
-        out.add(new Effect.Ended(EndCause.SHUTDOWN, Optional.of(Condition.SYSTEM_SHUTDOWN)));
+        out.add(new Effect.Ended(EndCause.SHUTDOWN, farewell.condition()));
     }
 
     /** XEP-0206 §7 (X-7-1): stanzas the browser will never get go back to their senders, stream by stream. */

@@ -73,6 +73,19 @@ class BodyWriterTest {
         assertThat(s(BodyWriter.write(ServerBody.recoverableError()))).isEqualTo(OPEN + " type='error'/>");
     }
 
+    /**
+     * XEP-0124 §17.2 (B-17.2-3): see-other-uri carries the target in a {@code <uri/>} child, in the
+     * body's own namespace, its text escaped (example 27).
+     */
+    @Test
+    void B17_2_3_seeOtherUriCarriesTheUriChild() throws Exception {
+        byte[] out = BodyWriter.write(ServerBody.seeOtherUri("https://cm2.example.com/http-bind?a=1&b=<2>"));
+        assertThat(s(out)).isEqualTo(OPEN + " type='terminate' condition='see-other-uri'>"
+                + "<uri>https://cm2.example.com/http-bind?a=1&amp;b=&lt;2&gt;</uri></body>");
+        assertThat(strictParse(out)).containsExactly("{" + Namespaces.HTTPBIND + "}body", "{" + Namespaces.HTTPBIND + "}uri");
+        assertThat(ServerBody.seeOtherUri("https://x").condition()).contains(Condition.SEE_OTHER_URI);
+    }
+
     @Test
     void X4_2_creationResponseDeclaresXmppPrefix() throws Exception {
         ServerBody b = ServerBody.empty()

@@ -114,6 +114,11 @@ final class SessionFixture {
         apply(session.onShutdown(now));
     }
 
+    /** The connection manager is stopping, and every open request gets {@code farewell} (B-17.2-3). */
+    void shutdown(boshcm.protocol.body.ServerBody farewell) {
+        apply(session.onShutdown(farewell, now));
+    }
+
     /** The RC policy with other pause settings: {@code maxPause} zero switches pause off (B-10-8). */
     static SessionPolicy rcWithPause(Duration maxPause, boolean rejectLongPause) {
         SessionPolicy rc = rc();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import boshcm.protocol.body.BodyAttribute;
 import boshcm.protocol.body.BodyType;
+import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.error.Condition;
 import java.time.Duration;
 import java.util.Optional;
@@ -240,6 +241,35 @@ class Xep0124InactivityPauseTerminateTest {
         assertThat(h.all(Effect.Undeliverable.class)).flatExtracting(Effect.Undeliverable::payloads)
                 .extracting(p -> p.attribute("id").orElseThrow()).containsExactly("m2");
         assertThat(h.ended().orElseThrow().cause()).isEqualTo(EndCause.SHUTDOWN);
+    }
+
+    /**
+     * XEP-0124 §17.2 (B-17.2-3) see-other-uri: a node that stops with a successor configured gives
+     * every open request the terminate with the {@code <uri/>} child instead of system-shutdown; the
+     * rest (bounces, graceful close) is the same as B-17.2-5.
+     */
+    @Test
+    void b17_2_3_shutdownWithASuccessorAnswersSeeOtherUriWithTheUri() {
+        f.serverSends(serverMsg("m1"));                   // nothing held: m1 waits
+        ExchangeId held = f.send(Req.rid(1001));          // carries m1 at once
+        ExchangeId next = f.send(Req.rid(1002));          // held
+        f.shutdown(ServerBody.seeOtherUri("https://cm2.example.com/http-bind"));
+        ServerBody farewell = f.responseTo(next);
+        assertThat(farewell.condition()).contains(Condition.SEE_OTHER_URI);
+        assertThat(farewell.payloads()).singleElement().satisfies(p -> {
+            assertThat(p.is(boshcm.protocol.body.Namespaces.HTTPBIND, "uri")).isTrue();
+            assertThat(p.text()).isEqualTo("<uri>https://cm2.example.com/http-bind</uri>");
+        });
+        assertThat(f.responseTo(held).payloads()).isNotEmpty();
+        assertThat(f.ended().orElseThrow()).isEqualTo(new Effect.Ended(EndCause.SHUTDOWN, Optional.of(Condition.SEE_OTHER_URI)));
+        assertThat(f.all(Effect.CloseUpstream.class)).extracting(Effect.CloseUpstream::mode).containsExactly(CloseMode.GRACEFUL);
+    }
+
+    @Test
+    void shutdownRefusesAFarewellThatIsNotATerminalCondition() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.session.onShutdown(ServerBody.terminate(), f.now))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(f.ended()).isEmpty();
     }
 
     private void assertBouncedThenClosed(String... ids) {

@@ -17,6 +17,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -52,6 +54,7 @@ public final class ConfigLoader {
     private static final long MAX_BODY_BYTES = 64L << 20;
     private static final Duration AUTO_IDLE_MARGIN = Duration.ofSeconds(60);
     private static final Duration AUTO_BACKSTOP_MARGIN = Duration.ofSeconds(30);
+    private static final Duration MAX_DRAIN = Duration.ofHours(1);
 
     private ConfigLoader() {}
 
@@ -167,13 +170,17 @@ public final class ConfigLoader {
 
         HttpConfig http = http(v, maxWait);
         CorsConfig cors = cors(v);
-        MetricsConfig metrics = new MetricsConfig(v.path("metrics.path", true), v.path("metrics.health-path", true));
+        AdminConfig admin = admin(v, http);
+        MetricsConfig metrics = new MetricsConfig(v.path("metrics.path", true), v.path("metrics.health-path", true),
+                v.path("metrics.ready-path", true));
         Set<String> paths = new LinkedHashSet<>();
-        for (String p : List.of(http.boshPath(), metrics.path(), metrics.healthPath())) {
+        for (String p : List.of(metrics.path(), metrics.healthPath(), metrics.readyPath())) {
             if (!p.isEmpty() && !paths.add(p)) {
-                v.problem("metrics.path", "http.path, metrics.path and metrics.health-path must differ (" + p + " is used twice)");
+                v.problem("metrics.path", "metrics.path, metrics.health-path and metrics.ready-path must differ ("
+                        + p + " is used twice)");
             }
         }
+        DrainConfig drain = drain(v);
 
         BodyLimits bodyLimits = null;
         int depth = v.integer("xml.max-depth", 2, 10_000);
@@ -194,7 +201,49 @@ public final class ConfigLoader {
                 v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000));
 
         UpstreamSettings upstream = upstream(v);
-        return new CmConfig(nodeId, http, cors, metrics, session, bodyLimits, limits, upstream, log(v));
+        return new CmConfig(nodeId, http, cors, admin, metrics, drain, session, bodyLimits, limits, upstream, log(v));
+    }
+
+    /** The admin listener: its own port (or -1 for none), on loopback unless told otherwise. */
+    private static AdminConfig admin(Values v, HttpConfig http) {
+        String address = v.string("admin.address").trim();
+        if (address.isEmpty() || address.chars().anyMatch(Character::isWhitespace)) {
+            v.problem("admin.address", "must be an address like 127.0.0.1, 10.0.0.5 or ::1");
+        }
+        int port = v.integer("admin.port", AdminConfig.DISABLED, 65535);
+        if (port > 0 && port == http.port()) {
+            v.problem("admin.port", "must differ from http.port (" + port + "): metrics and health stay off the BOSH listener");
+        }
+        return new AdminConfig(address, port);
+    }
+
+    /** SIGTERM: how long sessions may go on, and where clients are sent (XEP-0124 §17.2 see-other-uri). */
+    private static DrainConfig drain(Values v) {
+        Duration timeout = v.duration("drain.timeout");
+        if (timeout.compareTo(MAX_DRAIN) > 0) {
+            v.problem("drain.timeout", "must be at most " + MAX_DRAIN.toMinutes() + "m");
+            timeout = v.referenceDuration("drain.timeout");
+        }
+        String text = v.string("drain.successor-uri").trim();
+        Optional<URI> successor = Optional.empty();
+        if (!text.isEmpty()) {
+            URI uri = null;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            boolean ok = uri != null && uri.getHost() != null && uri.getRawFragment() == null
+                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && text.chars().allMatch(c -> c > ' ' && c <= '~');
+            if (ok) {
+                successor = Optional.of(uri);
+            } else {
+                v.problem("drain.successor-uri", "must be an absolute http or https URI like https://chat.example.com/http-bind"
+                        + " (ASCII, no fragment), got \"" + text + "\"");
+            }
+        }
+        return new DrainConfig(timeout, successor);
     }
 
     /** {@code log.format} (text or json) and {@code log.level}, both case-insensitive. */

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty server of one node, built from configuration: one connector speaking HTTP/1.1 (and
- * HTTP/1.0) plus, if enabled, cleartext HTTP/2 on the same port; the BOSH, metrics and health
- * paths; an error handler that never answers with HTML (H-7). Idle timeouts exceed the longest
+ * HTTP/1.0) plus, if enabled, cleartext HTTP/2 on the same port; the BOSH path only (metrics,
+ * health and readiness are on {@link AdminHttpServer}); an error handler that never answers with HTML (H-7). Idle timeouts exceed the longest
  * {@code wait} (H-4). {@link #close()} stops gracefully: no new connections, in-flight requests get
  * {@code http.stop-timeout} to finish.
  */
@@ -66,7 +66,7 @@ public final class BoshHttpServer implements AutoCloseable {
 
         CommonHeaders headers = new CommonHeaders(config.cors());
         BoshHandler bosh = new BoshHandler(config, endpoint, parser, metrics, scheduler);
-        GracefulHandler graceful = new GracefulHandler(new CmHandler(config, bosh, registry, metrics));
+        GracefulHandler graceful = new GracefulHandler(new CmHandler(config, bosh, metrics));
         // While stopping, idle keep-alive connections get this long before they are closed.
         graceful.setShutdownIdleTimeout(Math.min(1000, http.stopTimeout().toMillis()));
         server.setHandler(graceful);

@@ -23,7 +23,7 @@ public final class HttpMetrics {
     /** What became of one HTTP request, as a bounded tag value. */
     public enum Outcome {
         DISPATCHED, REJECTED, EMPTY, TOO_LARGE, OVER_LIMIT, BAD_ENCODING, READ_FAILED, INTERNAL_ERROR,
-        PREFLIGHT, INFO, NOT_FOUND, METHOD_NOT_ALLOWED, METRICS, HEALTH;
+        PREFLIGHT, INFO, NOT_FOUND, METHOD_NOT_ALLOWED;
 
         final String tag = name().toLowerCase(Locale.ROOT);
     }

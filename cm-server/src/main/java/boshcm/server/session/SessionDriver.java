@@ -3,6 +3,7 @@ package boshcm.server.session;
 import boshcm.protocol.body.BodyWriter;
 import boshcm.protocol.body.ClientBody;
 import boshcm.protocol.body.ServerBody;
+import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.BoshSession;
 import boshcm.protocol.session.CloseMode;
@@ -146,9 +147,10 @@ final class SessionDriver {
         }
     }
 
-    void shutdown() {
+    /** The node stops: every open request gets {@code farewell} (system-shutdown or see-other-uri). */
+    void shutdown(ServerBody farewell) {
         if (!ended) {
-            run(() -> session.onShutdown(clock.getAsLong()));
+            run(() -> session.onShutdown(farewell, clock.getAsLong()));
         }
     }
 
@@ -172,6 +174,14 @@ final class SessionDriver {
                     sessionLog.upstream(events);
                     run(() -> session.onUpstream(stream, events, clock.getAsLong()));
                 }
+            }
+
+            @Override
+            public void onStanzasAfterClose(List<XmlPayload> stanzas) {
+                // They crossed our closing tag: no request will carry them, and no stream a bounce.
+                metrics.undeliverable(stanzas.size());
+                log.info("session {}: {} server stanza(s) undeliverable: arrived after the stream was closed",
+                        SidGenerator.redact(sid), stanzas.size());
             }
         };
     }

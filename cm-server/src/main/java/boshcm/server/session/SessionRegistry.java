@@ -1,7 +1,9 @@
 package boshcm.server.session;
 
+import boshcm.protocol.body.BodyWriter;
 import boshcm.protocol.body.ClientBody;
 import boshcm.protocol.body.ParseOutcome;
+import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.BoshSession;
 import boshcm.protocol.session.SessionPolicy;
@@ -14,9 +16,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -30,6 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits (checklist S-7): total sessions, concurrent sessions per client address, and new sessions
  * per client address per second.
+ *
+ * <p>Stopping has two steps. {@link #drain} refuses new sessions with the farewell (XEP-0124 §17.2
+ * system-shutdown, or see-other-uri with a successor's URI) while the open ones go on; sessions that
+ * end meanwhile are simply gone, and {@link #awaitEmpty} tells when none is left. {@link #shutdown}
+ * then ends the rest with the same farewell.
  */
 public final class SessionRegistry implements BoshEndpoint {
 
@@ -48,7 +58,14 @@ public final class SessionRegistry implements BoshEndpoint {
     private final ConcurrentMap<String, SessionDriver> sessions = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final CreationRateLimiter creationRate;
-    private volatile boolean shuttingDown;
+    /** False once draining or shutting down: creations get {@link #farewell}. */
+    private volatile boolean accepting = true;
+    /** What refused creations and, at shutdown, every open request are answered; set before {@link #accepting} turns false. */
+    private volatile ServerBody farewell = ServerBody.terminate(Condition.SYSTEM_SHUTDOWN);
+    private volatile byte[] farewellBytes = BodyWriter.write(farewell);
+    /** Completed, from whichever thread removes the last session, once no session is left after accepting ended. */
+    private final CompletableFuture<Void> emptied = new CompletableFuture<>();
+    private final Object drainLock = new Object();
 
     public SessionRegistry(SessionPolicy policy, EventLoopGroup loops, UpstreamConnector connector, SidGenerator sids,
                            Limits limits, MeterRegistry meters, LongSupplier clock) {
@@ -64,6 +81,11 @@ public final class SessionRegistry implements BoshEndpoint {
 
     public int size() {
         return sessions.size();
+    }
+
+    /** True until {@link #drain} or {@link #shutdown}: new sessions are accepted (readiness). */
+    public boolean accepting() {
+        return accepting;
     }
 
     @Override
@@ -99,8 +121,10 @@ public final class SessionRegistry implements BoshEndpoint {
     }
 
     private void create(ClientBody body, Exchange exchange) {
-        if (shuttingDown) {
-            answer(exchange, Condition.SYSTEM_SHUTDOWN);                      // B-17.2-5
+        if (!accepting) {
+            // B-17.2-5 system-shutdown, or B-17.2-3 see-other-uri naming the successor.
+            metrics.refused("draining");
+            exchange.respond(200, TerminateBody.CONTENT_TYPE, farewellBytes.clone());
             return;
         }
         if (limits.maxSessions() > 0 && sessions.size() >= limits.maxSessions()) {
@@ -127,6 +151,9 @@ public final class SessionRegistry implements BoshEndpoint {
                 clock, exchange.secure(), () -> {
                     sessions.remove(sid, self[0]);
                     release(client);
+                    if (!accepting && sessions.isEmpty()) {
+                        emptied.complete(null);
+                    }
                 });
         self[0] = driver;
         sessions.put(sid, driver);
@@ -143,25 +170,61 @@ public final class SessionRegistry implements BoshEndpoint {
     }
 
     /**
-     * Ends every session with system-shutdown (B-17.2-5) and waits, at most {@code grace}, for them to
-     * be gone. New sessions are refused from now on.
+     * Stops accepting sessions: from now on a creation is answered {@code farewell} (a terminate with
+     * a condition: system-shutdown, B-17.2-5, or see-other-uri with its {@code <uri/>}, B-17.2-3) and
+     * counted as refused ({@code reason="draining"}). Open sessions go on. Idempotent; the first
+     * farewell given stays.
      */
-    public void shutdown(Duration grace) {
-        shuttingDown = true;
-        List<SessionDriver> all = List.copyOf(sessions.values());
-        for (SessionDriver d : all) {
-            d.loop().execute(d::shutdown);
+    public void drain(ServerBody farewell) {
+        if (!farewell.isTerminal() || farewell.condition().isEmpty()) {
+            throw new IllegalArgumentException("a farewell is a terminate body with a condition: " + farewell);
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        synchronized (drainLock) {                // never taken on an event loop: drain and shutdown callers only
+            if (accepting) {
+                this.farewellBytes = BodyWriter.write(farewell);
+                this.farewell = farewell;
+                accepting = false;
             }
         }
-        if (!sessions.isEmpty()) {
+        if (sessions.isEmpty()) {
+            emptied.complete(null);
+        }
+    }
+
+    /**
+     * Waits, at most {@code timeout}, until no session is left after {@link #drain}; returns whether
+     * none is. Blocks the caller (a shutdown thread), never an event loop. A creation that passed the
+     * admission check just before the drain began and was registered just after the table emptied
+     * makes this return false early; {@link #shutdown} then ends it with the farewell.
+     */
+    public boolean awaitEmpty(Duration timeout) {
+        if (accepting) {
+            throw new IllegalStateException("awaitEmpty before drain");
+        }
+        try {
+            emptied.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the caller's deadline: the sessions still open are reported by its return value
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);   // never completed exceptionally
+        }
+        return sessions.isEmpty();
+    }
+
+    /**
+     * Ends every session with the farewell ({@link #drain}'s, else system-shutdown: B-17.2-5) and
+     * waits, at most {@code grace}, for them to be gone. New sessions are refused from now on.
+     */
+    public void shutdown(Duration grace) {
+        drain(farewell);
+        ServerBody last = farewell;
+        List<SessionDriver> all = List.copyOf(sessions.values());
+        for (SessionDriver d : all) {
+            d.loop().execute(() -> d.shutdown(last));
+        }
+        if (!awaitEmpty(grace)) {
             log.warn("{} session(s) still open after {} of shutdown", sessions.size(), grace);
         }
     }

@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * volatile and no lock (design.md R8). Public methods called from elsewhere hop onto the loop.
  *
  * <p>The session never hears about TLS negotiation: it gets {@code Opened} and {@code Features} of
- * the final stream, or {@code Lost}. Once the session has asked to close, it hears nothing more.
+ * the final stream, or {@code Lost}. Once the session has asked to close, it hears nothing more but
+ * the stanzas that crossed its closing tag, so that it can report them
+ * ({@link UpstreamListener#onStanzasAfterClose}).
  * Longer than the ~300 lines style.md suggests: the negotiation phases and the open stream share
  * the same pipeline callbacks, and one phase switch per callback reads better than swapping
  * handlers per phase.
@@ -63,6 +65,8 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private static final Logger LOG = LoggerFactory.getLogger(NettyUpstreamConnection.class);
     private static final Logger WIRE = LoggerFactory.getLogger("boshcm.wire");
     private static final byte[] WHITESPACE_KEEPALIVE = {' '};
+    /** {@code urn:xmpp:sm:3}, and the older {@code urn:xmpp:sm:2} some servers still offer. */
+    private static final String SM_NAMESPACE_PREFIX = "urn:xmpp:sm:";
 
     private enum Phase {
         /** Resolving and connecting TCP. */
@@ -108,6 +112,8 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private boolean negotiated;
     /** The server's {@code </stream:stream>} arrived; a TCP close after it is expected. */
     private boolean peerClosed;
+    /** XEP-0198 was enabled (or resumed) on this stream: what we never acknowledged is the server's to handle. */
+    private boolean smEnabled;
     /** What went wrong on the channel, for the {@code Lost} reason when it then closes. */
     private @Nullable String channelFailure;
     private long deadlineNanos;
@@ -298,6 +304,11 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             case HANDSHAKE -> fail("server sent data after <proceed/> before the TLS handshake");
             case OPEN -> onStreamEvent(event);
             case CLOSING -> {
+                // Only what a live session would have bounced (X-7-1) counts: presence, results and
+                // errors crossing a closing tag are nobody's loss.
+                if (event instanceof StreamEvent.Element e && !smEnabled && StreamWriter.bounce(e.payload()).isPresent()) {
+                    stanzaAfterClose(e.payload());
+                }
                 if (event instanceof StreamEvent.Closed) {
                     LOG.debug("upstream {}: server closed its stream; closing TCP", target.domain());
                     phase = Phase.CLOSED;
@@ -458,6 +469,9 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private void onStreamEvent(StreamEvent event) {
         if (event instanceof StreamEvent.Closed) {
             peerClosed = true;
+        } else if (event instanceof StreamEvent.Element e && e.payload().namespace().startsWith(SM_NAMESPACE_PREFIX)
+                && (e.payload().localName().equals("enabled") || e.payload().localName().equals("resumed"))) {
+            smEnabled = true;
         } else if (event instanceof StreamEvent.Features && !negotiated) {
             negotiated = true;
             cancelDeadline();
@@ -485,6 +499,15 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         decoder().hideSm(hideSm);
         decoder().reset();
         write(StreamWriter.header(newHeader, encrypted));
+    }
+
+    /** A stanza that crossed our closing tag: the session is gone, so the listener reports it (never silently lost). */
+    private void stanzaAfterClose(XmlPayload stanza) {
+        try {
+            listener.onStanzasAfterClose(List.of(stanza));
+        } catch (RuntimeException e) {
+            LOG.error("upstream {}: listener failed on a stanza after close", target.domain(), e);
+        }
     }
 
     private void notifyListener(StreamEvent event) {

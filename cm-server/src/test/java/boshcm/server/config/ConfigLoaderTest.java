@@ -57,8 +57,11 @@ class ConfigLoaderTest {
         assertThat(c.http().trustedProxies()).isEmpty();
         assertThat(c.cors().anyOrigin()).isTrue();
         assertThat(c.cors().allowCredentials()).isFalse();
-        assertThat(c.metrics().path()).isEqualTo("/metrics");
-        assertThat(c.metrics().healthPath()).isEqualTo("/health");
+        assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1", 5290));
+        assertThat(c.admin().enabled()).isTrue();
+        assertThat(c.metrics()).isEqualTo(new MetricsConfig("/metrics", "/health", "/ready"));
+        assertThat(c.drain()).isEqualTo(new DrainConfig(Duration.ofSeconds(30), java.util.Optional.empty()));
+        assertThat(c.drain().farewell()).isEqualTo(boshcm.protocol.body.ServerBody.terminate(boshcm.protocol.error.Condition.SYSTEM_SHUTDOWN));
         assertThat(c.upstream().fixedUpstream()).isEmpty();
         assertThat(c.upstream().tlsMode()).isEqualTo(TlsMode.STARTTLS);
         assertThat(c.upstream().insecure()).isFalse();
@@ -276,9 +279,51 @@ class ConfigLoaderTest {
         assertThat(problems(Map.of(), "--http-max-body-bytes", "1k")).singleElement().asString().contains("http.max-body-bytes");
     }
 
+    /** The admin paths share one listener, so they must differ; the BOSH path is on another listener. */
     @Test
-    void pathsMustDiffer() {
-        assertThat(problems(Map.of(), "--metrics-path", "/http-bind")).singleElement().asString().contains("must differ");
+    void adminPathsMustDiffer() {
+        assertThat(problems(Map.of(), "--metrics-path", "/health")).singleElement().asString().contains("must differ");
+        assertThat(problems(Map.of(), "--metrics-ready-path", "/metrics")).singleElement().asString().contains("must differ");
+        assertThat(load(Map.of(), "--metrics-path", "/http-bind").metrics().path()).isEqualTo("/http-bind");
+        assertThat(load(Map.of(), "--metrics-health-path", "", "--metrics-ready-path", "").metrics().readyEnabled()).isFalse();
+    }
+
+    /** admin.*: flag, environment and file; -1 turns the listener off; never the BOSH port. */
+    @Test
+    void adminListenerSettings() throws Exception {
+        CmConfig flags = load(Map.of("BOSHCM_ADMIN_ADDRESS", "10.0.0.5"), "--admin-port", "9100");
+        assertThat(flags.admin()).isEqualTo(new AdminConfig("10.0.0.5", 9100));
+        assertThat(load(Map.of("BOSHCM_ADMIN_PORT", "0")).admin().port()).isZero();
+        String conf = file("admin { address = \"::1\", port = -1 }\n").toString();
+        CmConfig off = load(Map.of(), "--config", conf);
+        assertThat(off.admin().enabled()).isFalse();
+        assertThat(off.admin().address()).isEqualTo("::1");
+
+        assertThat(problems(Map.of(), "--admin-port", "-2")).singleElement().asString()
+                .startsWith("admin.port (from --admin-port)").contains("between -1 and 65535");
+        assertThat(problems(Map.of(), "--admin-port", "5280")).singleElement().asString()
+                .contains("admin.port").contains("must differ from http.port");
+        assertThat(problems(Map.of("BOSHCM_ADMIN_ADDRESS", " "))).singleElement().asString().startsWith("admin.address");
+        assertThat(load(Map.of(), "--admin-port", "0", "--http-port", "0").admin().port()).as("two ephemeral ports").isZero();
+    }
+
+    /** drain.*: SIGTERM's drain time, and the successor that see-other-uri names (XEP-0124 §17.2, B-17.2-3). */
+    @Test
+    void drainSettings() {
+        CmConfig c = load(Map.of("BOSHCM_DRAIN_SUCCESSOR_URI", "https://chat.example.com/http-bind"), "--drain-timeout", "0s");
+        assertThat(c.drain().timeout()).isZero();
+        assertThat(c.drain().successorUri()).contains(java.net.URI.create("https://chat.example.com/http-bind"));
+        assertThat(c.drain().farewell()).isEqualTo(boshcm.protocol.body.ServerBody.seeOtherUri("https://chat.example.com/http-bind"));
+        assertThat(load(Map.of(), "--drain-timeout", "1h").drain().timeout()).isEqualTo(Duration.ofHours(1));
+
+        assertThat(problems(Map.of(), "--drain-timeout", "61m")).singleElement().asString().contains("drain.timeout").contains("at most 60m");
+        assertThat(problems(Map.of(), "--drain-timeout", "30")).singleElement().asString().contains("needs a unit");
+        assertThat(problems(Map.of(), "--drain-timeout", "-1s")).singleElement().asString().contains("must not be negative");
+        for (String bad : List.of("ftp://cm2.example.com/", "/http-bind", "https:///no-host", "https://cm2.example.com/#f",
+                "https://cm2.example.com/a b", "https://bücher.example/http-bind")) {
+            assertThat(problems(Map.of(), "--drain-successor-uri", bad)).as(bad).singleElement().asString()
+                    .startsWith("drain.successor-uri (from --drain-successor-uri)");
+        }
     }
 
     @Test

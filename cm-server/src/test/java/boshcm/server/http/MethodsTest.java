@@ -48,28 +48,15 @@ class MethodsTest {
         }
     }
 
+    /** Metrics, health and readiness live on the admin listener only (AdminHttpServerTest): 404 here. */
     @Test
-    void healthAndMetricsAreServed() throws Exception {
+    void metricsHealthAndReadinessAreNotServedOnTheBoshListener() throws Exception {
         try (TestCm cm = new TestCm()) {
-            cm.send(TestCm.post("<body rid='1'/>"));
-            RawResponse health = cm.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawResponse metrics = cm.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(health.status()).isEqualTo(200);
-            assertThat(health.text()).isEqualTo("ok\n");
-            assertThat(metrics.status()).isEqualTo(200);
-            assertThat(metrics.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
-            assertThat(metrics.text()).contains("bosh_http_requests_total{method=\"POST\",outcome=\"dispatched\"} 1.0");
-            assertThat(metrics.text()).contains("bosh_http_exchanges_open");
-            assertThat(metrics.text()).contains("bosh_http_received_bytes_total");
-        }
-    }
-
-    @Test
-    void metricsPathCanBeMovedOrDisabled() throws Exception {
-        try (TestCm cm = new TestCm("--metrics-path", "/internal/metrics", "--metrics-health-path", "")) {
-            assertThat(cm.send("GET /internal/metrics HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(200);
-            assertThat(cm.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(404);
-            assertThat(cm.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(404);
+            for (String path : new String[] {"/metrics", "/health", "/ready"}) {
+                RawResponse r = cm.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(r.status()).as(path).isEqualTo(404);
+                assertThat(r.body()).as(path).isEmpty();
+            }
         }
     }
 }

@@ -34,8 +34,6 @@ class ResponseHeadersTest {
                     "GET /http-bind?x HTTP/1.1\r\nHost: x\r\n\r\n",
                     "DELETE /http-bind HTTP/1.1\r\nHost: x\r\n\r\n",
                     "GET /elsewhere HTTP/1.1\r\nHost: x\r\n\r\n",
-                    "GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
-                    "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
                     "POST /http-bind HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nnothex\r\n");
             for (String request : requests) {
                 assertCommonHeaders(cm.send(request));

@@ -7,7 +7,9 @@ import boshcm.protocol.body.BodyParser;
 import boshcm.protocol.body.ClientBody;
 import boshcm.protocol.body.Namespaces;
 import boshcm.protocol.body.ParseOutcome;
+import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
+import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.CloseMode;
 import boshcm.protocol.session.ExchangeId;
 import boshcm.protocol.session.SessionPolicy;
@@ -145,6 +147,68 @@ class SessionRegistryTest {
         FakeExchange late = new FakeExchange("10.0.0.1", false);
         r.request(body(create()), late);
         assertThat(late.answer()).contains("condition='system-shutdown'");
+    }
+
+    /**
+     * A drain (SIGTERM): creations are refused with the farewell and counted, while an open session
+     * goes on (its payloads still reach upstream); when it ends by itself, {@code awaitEmpty} returns
+     * at once, whatever time was left.
+     */
+    @Test
+    void b17_2_5_drainRefusesCreationsWhileOpenSessionsGoOnUntilTheyEnd() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange created = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), created);
+        FakeConnection up = connector.opened.poll(5);
+        up.ready();
+        String sid = sidOf(created.answer());
+        assertThat(r.accepting()).isTrue();
+
+        r.drain(ServerBody.terminate(Condition.SYSTEM_SHUTDOWN));
+        assertThat(r.accepting()).isFalse();
+        FakeExchange refused = new FakeExchange("10.0.0.9", false);
+        r.request(body(create()), refused);
+        assertThat(refused.answer()).isEqualTo("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='system-shutdown'/>");
+        assertThat(meters.get("bosh.sessions.refused").tag("reason", "draining").counter().count()).isEqualTo(1.0);
+        assertThat(connector.opened.isEmpty()).as("no connection for the refused creation").isTrue();
+
+        FakeExchange during = new FakeExchange("10.0.0.1", false);
+        r.request(body("<body rid='101' sid='" + sid + "' xmlns='http://jabber.org/protocol/httpbind'>"
+                + "<message xmlns='jabber:client' to='b@example.com' id='d1'><body>still here</body></message></body>"), during);
+        assertThat(r.awaitEmpty(Duration.ofMillis(50))).as("the session is still open").isFalse();
+        assertThat(up.sent).extracting(p -> p.attribute("id").orElse("")).contains("d1");
+
+        FakeExchange terminate = new FakeExchange("10.0.0.1", false);
+        r.request(body(later(102, sid, " type='terminate'")), terminate);
+        assertThat(r.awaitEmpty(Duration.ofSeconds(5))).isTrue();
+        assertThat(during.answer()).contains("type='terminate'").doesNotContain("condition=");
+        assertThat(meters.get("bosh.sessions.ended").tag("cause", "client-terminate").counter().count()).isEqualTo(1.0);
+    }
+
+    /**
+     * XEP-0124 §17.2 (B-17.2-3): with a successor configured, the sessions still open when the drain
+     * ends get see-other-uri with the {@code <uri/>} child on every held request, and their streams close.
+     */
+    @Test
+    void b17_2_3_sessionsOpenAtTheEndOfADrainGetSeeOtherUri() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
+        FakeExchange created = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), created);
+        FakeConnection up = connector.opened.poll(5);
+        up.ready();
+        String sid = sidOf(created.answer());
+        FakeExchange held = new FakeExchange("10.0.0.1", false);
+        r.request(body(later(101, sid, "")), held);
+
+        r.drain(ServerBody.seeOtherUri("https://cm2.example.com/http-bind"));
+        assertThat(r.awaitEmpty(Duration.ZERO)).isFalse();
+        r.shutdown(Duration.ofSeconds(5));
+        assertThat(held.answer()).isEqualTo("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate'"
+                + " condition='see-other-uri'><uri>https://cm2.example.com/http-bind</uri></body>");
+        assertThat(up.closed.get(5, TimeUnit.SECONDS)).isEqualTo(CloseMode.GRACEFUL);
+        assertThat(r.size()).isZero();
+        assertThat(meters.get("bosh.sessions.ended").tag("cause", "shutdown").tag("condition", "see-other-uri")
+                .counter().count()).isEqualTo(1.0);
     }
 
     /**

@@ -355,7 +355,36 @@ class NettyUpstreamConnectionTest {
         assertThat(channel.isOpen()).isTrue();
         in("<message id='late'/>" + CLOSE_TAG);
         assertThat(channel.isOpen()).isFalse();
-        assertThat(listener.drain()).as("the session asked to close: it hears nothing more").isEmpty();
+        assertThat(listener.drain()).as("the session asked to close: it hears no more events").isEmpty();
+        assertThat(listener.afterClose()).extracting(p -> p.attribute("id").orElseThrow()).containsExactly("late");
+    }
+
+    /**
+     * Stanzas the server wrote before it read our closing tag reach no one: those a live session would
+     * have bounced (a message, an iq get) are reported to the listener (which counts them
+     * undeliverable), never dropped silently; presence, iq results, errors and nonzas are nobody's
+     * loss. With XEP-0198 enabled the server keeps what we never acknowledged, so nothing is reported.
+     */
+    @Test
+    void stanzasThatCrossOurClosingTagAreReportedUnlessStreamManagementIsOn() throws Exception {
+        NettyUpstreamConnection c = openPlain();
+        c.close(CloseMode.GRACEFUL, Optional.empty());
+        in("<message id='m1'><body>1</body></message><r xmlns='urn:xmpp:sm:3'/><presence id='p1'/>"
+                + "<iq id='r1' type='result'/><message id='e1' type='error'/><iq id='q1' type='get'/>");
+        assertThat(listener.afterClose()).extracting(p -> p.attribute("id").orElseThrow()).containsExactly("m1", "q1");
+        in(CLOSE_TAG);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void withStreamManagementEnabledStanzasAfterCloseAreLeftToTheServer() throws Exception {
+        NettyUpstreamConnection c = openPlain();
+        in("<enabled xmlns='urn:xmpp:sm:3' id='sm1' resume='true'/>");
+        listener.next(StreamEvent.Element.class);
+        c.close(CloseMode.GRACEFUL, Optional.empty());
+        in("<message id='m1'><body>1</body></message>" + CLOSE_TAG);
+        assertThat(listener.afterClose()).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
     }
 
     /** U-13: without the server's closing tag, TCP closes after the close timeout. */

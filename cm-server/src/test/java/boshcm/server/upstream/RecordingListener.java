@@ -3,6 +3,7 @@ package boshcm.server.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.xmpp.StreamEvent;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ final class RecordingListener implements UpstreamListener {
     private final LinkedBlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
     private final AtomicInteger offLoop = new AtomicInteger();
     private final List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<XmlPayload> afterClose = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile EventLoop loop;
 
     RecordingListener(EventLoop loop) {
@@ -35,6 +37,19 @@ final class RecordingListener implements UpstreamListener {
     public void onEvents(List<StreamEvent> batch) {
         batchSizes.add(batch.size());
         UpstreamListener.super.onEvents(batch);
+    }
+
+    @Override
+    public void onStanzasAfterClose(List<XmlPayload> stanzas) {
+        if (!loop.inEventLoop()) {
+            offLoop.incrementAndGet();
+        }
+        afterClose.addAll(stanzas);
+    }
+
+    /** The stanzas reported as having crossed the session's closing tag, in order. */
+    List<XmlPayload> afterClose() {
+        return List.copyOf(afterClose);
     }
 
     /** How many events each {@link #onEvents} call carried, in order. */
