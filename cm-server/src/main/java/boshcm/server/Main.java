@@ -9,9 +9,11 @@ import boshcm.server.http.BoshHttpServer;
 import boshcm.server.http.Readiness;
 import boshcm.server.http.RequestParser;
 import boshcm.server.logging.LogSetup;
+import boshcm.server.metrics.NettyMemoryMetrics;
 import boshcm.server.session.SessionRegistry;
 import boshcm.server.session.SidGenerator;
 import boshcm.server.upstream.NettyUpstreamConnector;
+import boshcm.server.upstream.UpstreamMetrics;
 import boshcm.server.upstream.UpstreamTransport;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -111,6 +114,7 @@ public final class Main {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        new NettyMemoryMetrics(ByteBufAllocator.DEFAULT).bindTo(registry);
 
         SessionSide sessions = sessionSide(config, registry);
         AtomicBoolean listening = new AtomicBoolean();
@@ -153,7 +157,7 @@ public final class Main {
         MultiThreadIoEventLoopGroup loops = UpstreamTransport.newEventLoopGroup(0, true);
         NettyUpstreamConnector connector;
         try {
-            connector = new NettyUpstreamConnector(config.upstream());
+            connector = new NettyUpstreamConnector(config.upstream(), new UpstreamMetrics(registry));
         } catch (RuntimeException e) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;

@@ -104,6 +104,11 @@ public final class DedicatedCm implements AutoCloseable {
         return sum;
     }
 
+    /** The whole Prometheus scrape of this node, for checks over every series (labels, documentation). */
+    public String metricsText() {
+        return scrape();
+    }
+
     /** Exchanges held by this node's sessions right now (held requests and requests ahead of a gap). */
     public int heldRequests() {
         return (int) meter("bosh_requests_held");

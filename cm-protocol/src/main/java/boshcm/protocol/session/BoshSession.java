@@ -138,9 +138,11 @@ public final class BoshSession {
             case NEW:
                 throw new IllegalStateException("onRequest before onCreate");
             case ENDED:
+                out.add(Tally.Request.AFTER_END.effect());
                 out.respond(exchange, ServerBody.terminate(Condition.ITEM_NOT_FOUND));
                 return finish(now);
             case TERMINAL_PENDING:
+                out.add(Tally.Request.AFTER_END.effect());
                 ending.deliverPending(exchange);
                 phase = Phase.ENDED;
                 return finish(now);
@@ -151,22 +153,29 @@ public final class BoshSession {
         boolean pauseOrTerminate = pauses || body.isTerminate();
         RequestAdmission.Admission admitted = admission.admit(body, exchange, pauseOrTerminate, now);
         if (admitted instanceof RequestAdmission.Refused refused) {
+            out.add(Tally.Request.REFUSED.effect());
+            out.add(refused.limit().effect());
             fail(exchange, refused.condition());
         } else if (admitted instanceof RequestAdmission.Resend resend) {
+            out.add(Tally.Request.REPLAYED.effect());
             out.respond(exchange, resend.response());
             activity.responded(now);
         } else if (admitted instanceof RequestAdmission.Queued queued) {
+            out.add((queued.retransmission() ? Tally.Request.REPLACED : Tally.Request.AHEAD).effect());
             queued.displaced().ifPresent(older -> out.respond(older, ServerBody.recoverableError()));
         } else if (admitted instanceof RequestAdmission.InOrder) {
+            out.add(Tally.Request.IN_ORDER.effect());
             process(body, exchange, now);
             RequestAdmission.Ahead next;
             while (phase == Phase.ACTIVE && (next = admission.nextInOrder()) != null) {
                 process(next.body(), next.exchange(), now);
             }
             if (phase == Phase.ACTIVE && relay.smOverflowed()) {
+                out.add(Tally.Limit.SM_QUEUE.effect());
                 fail(exchange, Condition.POLICY_VIOLATION);           // SM-18: the unacknowledged queue is full
             }
             if (phase == Phase.ACTIVE && !pauseOrTerminate && activity.overactive(held.size(), admission.hasWaiting())) {
+                out.add(Tally.Limit.OVERACTIVITY.effect());
                 fail(exchange, Condition.POLICY_VIOLATION);           // §11 #overactive, B-11-3
             }
         } else {
@@ -306,6 +315,7 @@ public final class BoshSession {
             Duration pause = Duration.ofSeconds(body.pause().getAsInt());
             if (pause.compareTo(policy.maxPause()) > 0) {
                 if (policy.rejectLongPause()) {
+                    out.add(Tally.Limit.PAUSE.effect());
                     fail(exchange, Condition.POLICY_VIOLATION);       // B-10-7
                     return;
                 }
@@ -329,6 +339,7 @@ public final class BoshSession {
             return;
         }
         if (activity.pollsTooSoon(body, now) && previousResponseWasEmpty(body.rid())) {
+            out.add(Tally.Limit.POLLING.effect());
             fail(exchange, Condition.POLICY_VIOLATION);               // §12 #poll, B-12-3
             return;
         }
@@ -367,7 +378,11 @@ public final class BoshSession {
     private void settle(long now) {
         HeldRequests.Held due;
         while ((due = held.nextDue(now, params.hold(), streams.hasOutput())) != null) {
-            send(due.rid, due.exchange, composer.answer(due), !due.pause, now);   // B-14.3-1: pauses not kept
+            ServerBody answer = composer.answer(due);
+            if (!due.pause && now - due.deadline >= 0 && answer.payloads().isEmpty() && !answer.isTerminal()) {
+                out.add(Tally.Held.WAIT_EXPIRED.effect());              // §8: nothing came within 'wait'
+            }
+            send(due.rid, due.exchange, answer, !due.pause, now);    // B-14.3-1: pauses not kept
         }
     }
 

@@ -127,6 +127,12 @@ public sealed interface Effect {
         }
     }
 
+    /**
+     * Count this (docs/metrics.md): how a request was taken in, a limit hit, a wait expiry. Nothing to do
+     * besides; the instances are shared ({@link Tally#effect()}).
+     */
+    record Counted(Tally what) implements Effect {}
+
     /** The session is over: forget it. {@code condition} is what the client was told, if anything. */
     record Ended(EndCause cause, Optional<Condition> condition) implements Effect {}
 }

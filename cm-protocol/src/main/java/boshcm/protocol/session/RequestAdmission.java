@@ -31,17 +31,20 @@ final class RequestAdmission {
     /**
      * It waits: ahead of a gap (#rids-order), or, a retransmission of a rid still held, in place of its
      * older connection. That older connection, if still open, gets the recoverable error (B-14.3-3).
+     *
+     * @param retransmission the rid was already held or waiting ahead (B-14.3-3), so this one replaces it
      */
-    record Queued(Optional<ExchangeId> displaced) implements Admission {}
+    record Queued(Optional<ExchangeId> displaced, boolean retransmission) implements Admission {}
 
     /** A retransmission: answer with the response already sent; its payloads are not forwarded again (B-14.3-2). */
     record Resend(ServerBody response) implements Admission {}
 
     /**
      * A terminal binding condition for the session: item-not-found for a rid beyond the window (B-14.2-2)
-     * or one too old to answer (B-14.3-5), policy-violation for too many repeats (B-14.3-4).
+     * or one too old to answer (B-14.3-5), policy-violation for too many repeats (B-14.3-4). {@code limit}
+     * says which of the three, for the metrics.
      */
-    record Refused(Condition condition) implements Admission {}
+    record Refused(Condition condition, Tally.Limit limit) implements Admission {}
 
     /** A request admitted ahead of a gap in the rids. {@code exchange} is null once the client left. */
     record Ahead(ClientBody body, ExchangeId exchange) {}
@@ -71,11 +74,11 @@ final class RequestAdmission {
         if (decision instanceof RidDecision.Replay) {
             return replay(body.rid(), exchange, now);
         } else if (decision instanceof RidDecision.OutOfWindow) {
-            return new Refused(Condition.ITEM_NOT_FOUND);                   // §14.2 #rids-order, B-14.2-2
+            return new Refused(Condition.ITEM_NOT_FOUND, Tally.Limit.RID_WINDOW);   // §14.2 #rids-order, B-14.2-2
         } else if (decision instanceof RidDecision.Ahead) {
             Ahead previous = ahead.put(body.rid(), new Ahead(body, exchange));
             // B-14.3-3: the older connection for a repeated, still-unanswered rid gets the recoverable error.
-            return new Queued(Optional.ofNullable(previous).map(Ahead::exchange));
+            return new Queued(Optional.ofNullable(previous).map(Ahead::exchange), previous != null);
         }
         window.advance(body.rid());
         return new InOrder();
@@ -90,7 +93,7 @@ final class RequestAdmission {
                 repeats.pollFirst();
             }
             if (repeats.size() > policy.maxRepeats()) {
-                return new Refused(Condition.POLICY_VIOLATION);             // B-14.3-4
+                return new Refused(Condition.POLICY_VIOLATION, Tally.Limit.REPEATS);         // B-14.3-4
             }
             return new Resend(cached.get().body());                        // B-14.3-2
         }
@@ -98,9 +101,9 @@ final class RequestAdmission {
         if (h != null) {
             Optional<ExchangeId> older = Optional.ofNullable(h.exchange);  // B-14.3-3
             h.exchange = exchange;                                          // future data goes to the new connection
-            return new Queued(older);
+            return new Queued(older, true);
         }
-        return new Refused(Condition.ITEM_NOT_FOUND);                       // B-14.3-5
+        return new Refused(Condition.ITEM_NOT_FOUND, Tally.Limit.RESPONSE_CACHE);    // B-14.3-5
     }
 
     /** The request waiting for the rid that is next now, taken out and counted as processed; null if none. */

@@ -580,6 +580,7 @@ final class StreamRelay {
         Negotiation.Result routing = Negotiation.route(body, policy, params.contentType());
         ServerBody answer;
         if (streams.size() >= policy.maxStreams()) {
+            out.add(Tally.Limit.STREAMS.effect());
             answer = ServerBody.terminate(Condition.POLICY_VIOLATION);
         } else if (routing instanceof Negotiation.Routed routed) {
             SessionStream s = open(name, routed.domain(), body.from(), body.lang().or(params::lang),
@@ -650,6 +651,7 @@ final class StreamRelay {
             if (streams.bufferedBytes() > policy.maxBufferedBytes()) {
                 // U-15, S-10: the browser is not taking data fast enough; the bound is hit. The whole
                 // session goes: the other streams' stanzas bounce as at any other end.
+                out.add(Tally.Limit.BUFFERED_BYTES.effect());
                 out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of("policy-violation")));
                 List<XmlPayload> undelivered = s.outbound.drainAll();
                 streams.close(s);

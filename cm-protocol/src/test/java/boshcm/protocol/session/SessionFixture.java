@@ -202,6 +202,11 @@ final class SessionFixture {
         return effects.stream().filter(Effect.Ended.class::isInstance).map(Effect.Ended.class::cast).findFirst();
     }
 
+    /** What the session asked to count, in order ({@link Effect.Counted}). */
+    List<Tally> tallies() {
+        return all(Effect.Counted.class).stream().map(Effect.Counted::what).toList();
+    }
+
     <T extends Effect> List<T> all(Class<T> type) {
         return effects.stream().filter(type::isInstance).map(type::cast).toList();
     }

@@ -2,6 +2,8 @@ package boshcm.server.http;
 
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.HttpConfig;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -39,6 +41,8 @@ public final class BoshHttpServer implements AutoCloseable {
         this.http = config.http();
         QueuedThreadPool threads = new QueuedThreadPool(http.maxThreads(), Math.min(8, http.maxThreads()));
         threads.setName("jetty");
+        // jetty_threads_{busy,idle,current,jobs,config_min,config_max}: the pool that reads and answers BOSH.
+        new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
         Scheduler scheduler = new ScheduledExecutorScheduler("jetty-scheduler", true);
         this.server = new Server(threads, scheduler, null);
         this.metrics = new HttpMetrics(registry);

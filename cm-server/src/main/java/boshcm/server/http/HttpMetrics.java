@@ -1,22 +1,25 @@
 package boshcm.server.http;
 
 import boshcm.protocol.error.Condition;
+import boshcm.server.metrics.LimitHits;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * HTTP-side meters (style R15: bounded tags only). Prometheus names:
  * {@code bosh_http_requests_total{method,outcome}}, {@code bosh_http_received_bytes_total},
  * {@code bosh_http_sent_bytes_total}, {@code bosh_http_too_large_total},
  * {@code bosh_http_rejected_total{condition}}, {@code bosh_http_exchanges_open},
- * {@code bosh_http_exchanges_gone_total{reason}}.
+ * {@code bosh_http_exchanges_gone_total{reason}}, {@code bosh_http_request_size_bytes},
+ * {@code bosh_http_response_size_bytes}; and the {@code body-size} kind of {@code bosh_limit_hits_total}.
  */
 public final class HttpMetrics {
 
@@ -35,19 +38,34 @@ public final class HttpMetrics {
         final String tag = name().toLowerCase(Locale.ROOT);
     }
 
-    private static final Set<String> METHODS = Set.of("POST", "OPTIONS", "GET");
+    /** The method tag values; anything else is {@code OTHER}. */
+    private static final List<String> METHODS = List.of("POST", "OPTIONS", "GET", "OTHER");
+    private static final int OUTCOMES = Outcome.values().length;
+    /** Body sizes: a poll is ~100 bytes, a login a few hundred, a roster or MAM page tens of kilobytes. */
+    private static final double[] SIZE_BUCKETS = {128, 512, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576};
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    /** {@code bosh_http_requests_total} by method index × outcome ordinal, registered on first use. */
+    private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(METHODS.size() * OUTCOMES);
     private final Map<Condition, Counter> rejected = new EnumMap<>(Condition.class);
     private final Map<GoneReason, Counter> gone = new EnumMap<>(GoneReason.class);
     private final Counter receivedBytes;
     private final Counter sentBytes;
     private final Counter tooLarge;
     private final AtomicInteger openExchanges = new AtomicInteger();
+    private final DistributionSummary requestSize;
+    private final DistributionSummary responseSize;
+    private final LimitHits limits;
 
     public HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.requestSize = DistributionSummary.builder("bosh.http.request.size").baseUnit("bytes")
+                .serviceLevelObjectives(SIZE_BUCKETS)
+                .description("Request body sizes, after content decoding").register(registry);
+        this.responseSize = DistributionSummary.builder("bosh.http.response.size").baseUnit("bytes")
+                .serviceLevelObjectives(SIZE_BUCKETS)
+                .description("Response body sizes on the BOSH path").register(registry);
+        this.limits = new LimitHits(registry);
         this.receivedBytes = Counter.builder("bosh.http.received.bytes")
                 .description("Request body bytes read, after content decoding").register(registry);
         this.sentBytes = Counter.builder("bosh.http.sent.bytes")
@@ -67,18 +85,31 @@ public final class HttpMetrics {
     }
 
     public void request(String method, Outcome outcome) {
-        String m = METHODS.contains(method) ? method : "OTHER";
-        requests.computeIfAbsent(m + ' ' + outcome.tag, k -> Counter.builder("bosh.http.requests")
-                .tag("method", m).tag("outcome", outcome.tag)
-                .description("HTTP requests by method and outcome").register(registry)).increment();
+        int m = METHODS.indexOf(method);
+        int i = (m < 0 ? METHODS.size() - 1 : m) * OUTCOMES + outcome.ordinal();
+        Counter counter = requests.get(i);
+        if (counter == null) {
+            // Registering the same id twice gives the same counter, so a race here is harmless.
+            counter = Counter.builder("bosh.http.requests").tag("method", METHODS.get(i / OUTCOMES))
+                    .tag("outcome", outcome.tag).description("HTTP requests by method and outcome").register(registry);
+            requests.set(i, counter);
+        }
+        counter.increment();
+        if (outcome == Outcome.TOO_LARGE || outcome == Outcome.OVER_LIMIT) {
+            limits.hit(LimitHits.Node.BODY_SIZE);
+        }
     }
 
+    /** A request body of {@code bytes} was read (after gzip decoding). */
     public void received(long bytes) {
         receivedBytes.increment(bytes);
+        requestSize.record(bytes);
     }
 
+    /** A response body of {@code bytes} was written on the BOSH path. */
     public void sent(long bytes) {
         sentBytes.increment(bytes);
+        responseSize.record(bytes);
     }
 
     public void tooLarge() {

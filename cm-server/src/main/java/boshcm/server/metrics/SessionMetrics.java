@@ -1,7 +1,9 @@
 package boshcm.server.metrics;
 
+import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
 import boshcm.protocol.session.EndCause;
+import boshcm.protocol.session.Tally;
 import boshcm.protocol.sm.ResumeFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -10,6 +12,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,9 +21,18 @@ import java.util.function.Supplier;
 
 /**
  * Session-side meters (docs/metrics.md). Tags are closed sets only: end cause, condition wire names,
- * response kinds, refusal reasons.
+ * response kinds, refusal reasons, request outcomes, limit kinds, directions. Meters counted per
+ * request or per element are looked up once, here; {@link #forSession} gives each session the timers
+ * it observes on its own loop.
  */
 public final class SessionMetrics {
+
+    /** Buckets for the hold time: from "answered at once" to past the longest {@code wait}. */
+    static final Duration[] HOLD_BUCKETS = durations(1, 5, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000,
+            30_000, 60_000, 120_000);
+    /** Buckets for the delivery latency: a held request takes data within a millisecond; a slow poller later. */
+    static final Duration[] DELIVERY_BUCKETS = durations(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500,
+            5_000, 10_000, 30_000, 60_000);
 
     private final MeterRegistry registry;
     private final Counter created;
@@ -39,6 +52,16 @@ public final class SessionMetrics {
     private final DistributionSummary unackedAtResume;
     private final DistributionSummary parkedAtResume;
     private final AtomicInteger resuming = new AtomicInteger();
+    /** Written only by the constructor; read by every session loop. */
+    private final Map<Tally, Counter> tallies = new HashMap<>();
+    private final Map<String, Counter> responses = new HashMap<>();
+    private final LimitHits limits;
+    private final Counter stanzasToServer;
+    private final Counter stanzasToClient;
+    private final Counter bytesToServer;
+    private final Counter bytesToClient;
+    private final Timer hold;
+    private final Timer delivery;
 
     public SessionMetrics(MeterRegistry registry, Supplier<Number> activeSessions) {
         this.registry = registry;
@@ -81,7 +104,63 @@ public final class SessionMetrics {
                 .description("client payloads accepted during an outage, written after the resume").register(registry);
         Gauge.builder("bosh.sm.resuming", resuming, AtomicInteger::get)
                 .description("sessions hiding an upstream drop right now").register(registry);
+
+        for (Tally.Request outcome : Tally.Request.values()) {
+            tallies.put(outcome, Counter.builder("bosh.requests").tag("outcome", outcome.wireName())
+                    .description("requests naming a session, by how the session took them in (XEP-0124 §14)")
+                    .register(registry));
+        }
+        tallies.put(Tally.Held.WAIT_EXPIRED, Counter.builder("bosh.wait.expiries")
+                .description("held requests answered empty because nothing came within 'wait'").register(registry));
+        for (String kind : List.of("payload", "empty", "terminate", "error")) {
+            responses.put(kind, Counter.builder("bosh.responses").tag("kind", kind)
+                    .description("responses written by sessions").register(registry));
+        }
+        this.limits = new LimitHits(registry);
+        this.stanzasToServer = stanzas(registry, "to_server");
+        this.stanzasToClient = stanzas(registry, "to_client");
+        this.bytesToServer = payloadBytes(registry, "to_server");
+        this.bytesToClient = payloadBytes(registry, "to_client");
+        this.hold = Timer.builder("bosh.request.hold.duration").serviceLevelObjectives(HOLD_BUCKETS)
+                .description("from a request reaching its session to its response").register(registry);
+        this.delivery = Timer.builder("bosh.delivery.latency").serviceLevelObjectives(DELIVERY_BUCKETS)
+                .description("from a server element's arrival to the response carrying it to the browser")
+                .register(registry);
     }
+
+    private static Counter stanzas(MeterRegistry registry, String direction) {
+        return Counter.builder("bosh.stanzas").tag("direction", direction)
+                .description("message, presence and iq stanzas relayed, by direction").register(registry);
+    }
+
+    private static Counter payloadBytes(MeterRegistry registry, String direction) {
+        return Counter.builder("bosh.payload.bytes").baseUnit("bytes").tag("direction", direction)
+                .description("bytes of XML elements relayed (stanzas and others, without the BOSH wrapper), by direction")
+                .register(registry);
+    }
+
+    private static Duration[] durations(long... millis) {
+        Duration[] d = new Duration[millis.length];
+        for (int i = 0; i < millis.length; i++) {
+            d[i] = Duration.ofMillis(millis[i]);
+        }
+        return d;
+    }
+
+    /** The timers one session observes on its own loop. */
+    public SessionTimings forSession() {
+        return new SessionTimings(hold, delivery);
+    }
+
+    /** What the session said to count ({@code Effect.Counted}). */
+    public void count(Tally what) {
+        if (what instanceof Tally.Limit limit) {
+            limits.hit(limit);
+        } else {
+            tallies.get(what).increment();
+        }
+    }
+
 
     /** A connection of a resume is opened (SM-12); {@code attempt} 1 starts the resume. */
     public void resumeAttempt(int attempt) {
@@ -112,8 +191,10 @@ public final class SessionMetrics {
         created.increment();
     }
 
+    /** A creation (or, for {@code insecure-request}, a request) refused; node limits count as limit hits too. */
     public void refused(String reason) {
         registry.counter("bosh.sessions.refused", "reason", reason).increment();
+        LimitHits.Node.byTag(reason).ifPresent(limits::hit);
     }
 
     public void ended(EndCause cause, Optional<Condition> condition, Duration lived) {
@@ -122,14 +203,35 @@ public final class SessionMetrics {
         sessionDuration.record(lived);
     }
 
-    public void responded(String kind, int payloads, int bytes) {
-        registry.counter("bosh.responses", "kind", kind).increment();
-        responsePayloads.record(payloads);
+    /** A response of {@code kind} ({@code payload}, {@code empty}, {@code terminate}, {@code error}), {@code bytes} long in all. */
+    public void responded(String kind, List<XmlPayload> payloads, int bytes) {
+        responses.get(kind).increment();
+        responsePayloads.record(payloads.size());
         responseBytes.increment(bytes);
+        relayed(payloads, stanzasToClient, bytesToClient);
     }
 
-    public void sentUpstream(int payloads) {
-        upstreamPayloads.increment(payloads);
+    /** Elements written to the XMPP server. */
+    public void sentUpstream(List<XmlPayload> payloads) {
+        upstreamPayloads.increment(payloads.size());
+        relayed(payloads, stanzasToServer, bytesToServer);
+    }
+
+    private static void relayed(List<XmlPayload> payloads, Counter stanzas, Counter bytes) {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        long size = 0;
+        for (int i = 0; i < payloads.size(); i++) {
+            XmlPayload p = payloads.get(i);
+            if (p.isStanza()) {
+                n++;
+            }
+            size += p.size();
+        }
+        stanzas.increment(n);
+        bytes.increment(size);
     }
 
     public void undeliverable(int stanzas) {

@@ -10,11 +10,13 @@ import boshcm.protocol.session.CloseMode;
 import boshcm.protocol.session.Effect;
 import boshcm.protocol.session.ExchangeId;
 import boshcm.protocol.session.Step;
+import boshcm.protocol.session.Tally;
 import boshcm.protocol.xmpp.StreamEvent;
 import boshcm.server.http.Exchange;
 import boshcm.server.http.TerminateBody;
 import boshcm.server.logging.SessionMdc;
 import boshcm.server.metrics.SessionMetrics;
+import boshcm.server.metrics.SessionTimings;
 import boshcm.server.upstream.UpstreamConnection;
 import boshcm.server.upstream.UpstreamConnector;
 import boshcm.server.upstream.UpstreamListener;
@@ -56,6 +58,8 @@ final class SessionDriver {
     private final BoshSession session;
     private final UpstreamConnector connector;
     private final SessionMetrics metrics;
+    /** Hold times and delivery latencies of this session (docs/metrics.md). */
+    private final SessionTimings timings;
     private final LongSupplier clock;
     private final Runnable onEnded;
     private final long startedAt;
@@ -81,6 +85,7 @@ final class SessionDriver {
         this.session = session;
         this.connector = connector;
         this.metrics = metrics;
+        this.timings = metrics.forSession();
         this.clock = clock;
         this.onEnded = onEnded;
         this.secure = secure;
@@ -112,6 +117,7 @@ final class SessionDriver {
 
     void request(ClientBody body, Exchange exchange) {
         if (ended) {
+            metrics.count(Tally.Request.AFTER_END);
             answerEnded(exchange);
             return;
         }
@@ -172,6 +178,7 @@ final class SessionDriver {
                 boolean current = self[0] == null || upstreams.get(stream) == self[0];
                 if (!ended && current) {
                     sessionLog.upstream(events);
+                    timings.upstreamArrived(events, clock.getAsLong());
                     run(() -> session.onUpstream(stream, events, clock.getAsLong()));
                 }
             }
@@ -212,6 +219,7 @@ final class SessionDriver {
     private void onGone(ExchangeId id) {
         if (exchanges.remove(id) != null && !ended) {
             metrics.held(-1);
+            timings.requestGone(id);
             run(() -> session.onExchangeGone(id, clock.getAsLong()));
         }
     }
@@ -219,6 +227,7 @@ final class SessionDriver {
     private void track(Exchange exchange) {
         exchanges.put(exchange.id(), exchange);
         metrics.held(1);
+        timings.requestArrived(exchange.id(), clock.getAsLong());
         exchange.onGone(() -> loop.execute(() -> onGone(exchange.id())));
     }
 
@@ -263,7 +272,7 @@ final class SessionDriver {
                 respond(exchange, r.httpStatus(), r.body(), r.contentType());
             }
         } else if (effect instanceof Effect.SendUpstream s) {
-            metrics.sentUpstream(s.payloads().size());
+            metrics.sentUpstream(s.payloads());
             sessionLog.up(s.payloads().size());
             UpstreamConnection upstream = upstreams.get(s.stream());
             if (upstream != null) {
@@ -312,6 +321,8 @@ final class SessionDriver {
         } else if (effect instanceof Effect.Undeliverable u) {
             metrics.undeliverable(u.payloads().size());
             log.info("session {}: {} server stanza(s) undeliverable: {}", SidGenerator.redact(sid), u.payloads().size(), u.why());
+        } else if (effect instanceof Effect.Counted c) {
+            metrics.count(c.what());
         } else if (effect instanceof Effect.Ended e) {
             end(e);
         } else {
@@ -324,9 +335,10 @@ final class SessionDriver {
         if (WIRE.isTraceEnabled()) {
             WIRE.trace("<= {}", new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         }
-        metrics.responded(kind(body), body.payloads().size(), bytes.length);
+        metrics.responded(kind(body), body.payloads(), bytes.length);
         sessionLog.down(body.payloads().size());
         exchange.respond(status, contentType, bytes);
+        timings.responded(exchange.id(), body.payloads(), clock.getAsLong());
     }
 
     private static String kind(ServerBody body) {

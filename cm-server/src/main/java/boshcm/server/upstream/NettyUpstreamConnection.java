@@ -100,6 +100,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private final UpstreamTls tls;
     /** The redacted sid of the session this stream belongs to, for the MDC; null when opened outside one. */
     private final @Nullable String sidLabel;
+    private final UpstreamMetrics metrics;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Events of the open stream from the current read; handed over together on channelReadComplete. */
     private final List<StreamEvent> batch = new ArrayList<>();
@@ -116,6 +117,11 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private boolean smEnabled;
     /** What went wrong on the channel, for the {@code Lost} reason when it then closes. */
     private @Nullable String channelFailure;
+    private @Nullable Throwable channelCause;
+    /** A failure of this connection was counted: one per connection, whatever follows from it. */
+    private boolean failureCounted;
+    private long startedNanos;
+    private long tlsStartedNanos;
     private long deadlineNanos;
     /** The client view of features hides {@code <sm/>} (set at open and by each restart). */
     private boolean hideSm;
@@ -125,6 +131,13 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     NettyUpstreamConnection(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
                             UpstreamListener listener, UpstreamSettings settings, UpstreamTls tls,
                             @Nullable String sidLabel) {
+        this(loop, target, header, hideSm, listener, settings, tls, sidLabel, UpstreamMetrics.none());
+    }
+
+    NettyUpstreamConnection(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
+                            UpstreamListener listener, UpstreamSettings settings, UpstreamTls tls,
+                            @Nullable String sidLabel, UpstreamMetrics metrics) {
+        this.metrics = metrics;
         this.hideSm = hideSm;
         this.sidLabel = sidLabel;
         this.loop = loop;
@@ -139,7 +152,9 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
 
     /** Starts the connect deadline (U-1): everything up to the final stream's features must fit in it. */
     void start() {
-        deadlineNanos = System.nanoTime() + settings.connectTimeout().toNanos();
+        metrics.started();
+        startedNanos = System.nanoTime();
+        deadlineNanos = startedNanos + settings.connectTimeout().toNanos();
         deadline = loop.schedule(() -> withSid(this::deadlinePassed), settings.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -185,6 +200,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             ch.pipeline().addFirst(SessionMdcHandler.NAME, new SessionMdcHandler(sidLabel));
         }
         ch.pipeline().addLast("xmpp-decoder", d).addLast("xmpp-stream", this);
+        metrics.opened(ch);
         if (directTls) {
             startTls(tls.directTls);
         } else if (settings.tlsMode() == TlsMode.DISABLED) {
@@ -197,11 +213,12 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     }
 
     /** Reports {@code Lost(reason)} unless the session already closed; closes the channel. */
-    void fail(String reason) {
+    void fail(UpstreamFailure kind, String reason) {
         deliverBatch();                                      // what arrived before the loss comes first
         if (isDone()) {
             return;
         }
+        countFailure(kind);
         phase = Phase.CLOSED;
         cancelTimers();
         pending.clear();
@@ -301,7 +318,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             case CLEARTEXT -> onCleartextEvent(event);
             case AWAIT_PROCEED -> onStartTlsAnswer(event);
             // Only bytes that came in the same read as <proceed/> can get here: never trust them.
-            case HANDSHAKE -> fail("server sent data after <proceed/> before the TLS handshake");
+            case HANDSHAKE -> fail(UpstreamFailure.PROTOCOL, "server sent data after <proceed/> before the TLS handshake");
             case OPEN -> onStreamEvent(event);
             case CLOSING -> {
                 // Only what a live session would have bounced (X-7-1) counts: presence, results and
@@ -350,6 +367,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (channelFailure == null) {
             channelFailure = Reasons.describe(cause);
+            channelCause = cause;
         }
         LOG.debug("upstream {}: channel failure", target.domain(), cause);
         ctx.close();
@@ -368,11 +386,13 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
                     phase = Phase.CLOSED;
                     cancelTimers();
                 } else {
-                    fail("connection closed without </stream:stream>" + detail());
+                    fail(UpstreamFailure.of(channelCause, UpstreamFailure.CLOSED),
+                            "connection closed without </stream:stream>" + detail());
                 }
             }
             case CLEARTEXT, AWAIT_PROCEED, HANDSHAKE, CONNECTING ->
-                    fail("connection closed during stream negotiation" + detail());
+                    fail(UpstreamFailure.of(channelCause, phase == Phase.HANDSHAKE ? UpstreamFailure.TLS : UpstreamFailure.CLOSED),
+                            "connection closed during stream negotiation" + detail());
             case CLOSED -> { }
         }
         ctx.fireChannelInactive();
@@ -390,11 +410,11 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
                 write(StreamWriter.startTls());
                 channel().flush();
             } else {
-                fail("server did not offer STARTTLS"); // S-9: no plaintext fallback
+                fail(UpstreamFailure.STARTTLS, "server did not offer STARTTLS"); // S-9: no plaintext fallback
             }
             return;
         }
-        fail("before STARTTLS: " + Reasons.describe(event));
+        fail(UpstreamFailure.of(event), "before STARTTLS: " + Reasons.describe(event));
     }
 
     private void onStartTlsAnswer(StreamEvent event) {
@@ -407,11 +427,11 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
                 return;
             }
             if (answer.is(Namespaces.TLS, "failure")) {
-                fail("server answered STARTTLS with <failure/>");
+                fail(UpstreamFailure.STARTTLS, "server answered STARTTLS with <failure/>");
                 return;
             }
         }
-        fail("during STARTTLS: " + Reasons.describe(event));
+        fail(UpstreamFailure.of(event), "during STARTTLS: " + Reasons.describe(event));
     }
 
     private void startTls(SslContext context) {
@@ -421,6 +441,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         SslHandler ssl = context.newHandler(ch.alloc(), target.domain(), port);
         ssl.setHandshakeTimeoutMillis(remainingMillis());
         phase = Phase.HANDSHAKE;
+        tlsStartedNanos = System.nanoTime();
         if (ch.pipeline().get(SessionMdcHandler.NAME) != null) {
             ch.pipeline().addAfter(SessionMdcHandler.NAME, "tls", ssl);   // TLS records too are read with the sid set
         } else {
@@ -434,9 +455,10 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         if (!result.isSuccess()) {
-            fail("TLS: " + Reasons.describe(result.cause()));
+            fail(UpstreamFailure.TLS, "TLS: " + Reasons.describe(result.cause()));
             return;
         }
+        metrics.tlsHandshaken(System.nanoTime() - tlsStartedNanos);
         encrypted = true;
         if (LOG.isDebugEnabled()) {
             SSLSession session = ssl.engine().getSession();
@@ -469,14 +491,26 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private void onStreamEvent(StreamEvent event) {
         if (event instanceof StreamEvent.Closed) {
             peerClosed = true;
+            countFailure(UpstreamFailure.CLOSED);             // the session did not ask (it would be CLOSING)
+        } else if (event instanceof StreamEvent.StreamError || event instanceof StreamEvent.Malformed) {
+            countFailure(UpstreamFailure.of(event));
         } else if (event instanceof StreamEvent.Element e && e.payload().namespace().startsWith(SM_NAMESPACE_PREFIX)
                 && (e.payload().localName().equals("enabled") || e.payload().localName().equals("resumed"))) {
             smEnabled = true;
         } else if (event instanceof StreamEvent.Features && !negotiated) {
             negotiated = true;
             cancelDeadline();
+            metrics.succeeded(System.nanoTime() - startedNanos);
         }
         batch.add(event);
+    }
+
+    /** Counts the first failure of this connection only: a stream error is followed by a close, and so on. */
+    private void countFailure(UpstreamFailure kind) {
+        if (!failureCounted) {
+            failureCounted = true;
+            metrics.failed(kind);
+        }
     }
 
     /** Hands the events gathered from the current read to the listener in one call. */
@@ -520,7 +554,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
 
     private void deadlinePassed() {
         if (!negotiated) {
-            fail("no XMPP stream with " + target.domain() + " within " + settings.connectTimeout().toMillis()
+            fail(UpstreamFailure.TIMEOUT, "no XMPP stream with " + target.domain() + " within " + settings.connectTimeout().toMillis()
                     + " ms (" + phase.name().toLowerCase(Locale.ROOT) + ")");
         }
     }

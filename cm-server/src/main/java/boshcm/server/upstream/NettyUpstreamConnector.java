@@ -55,12 +55,19 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
     private final UpstreamSettings settings;
     private final UpstreamTls tls;
     private final UpstreamResolver resolver;
+    private final UpstreamMetrics metrics;
+
+    /** Without meters. @throws IllegalArgumentException when the configured trust store cannot be loaded */
+    public NettyUpstreamConnector(UpstreamSettings settings) {
+        this(settings, UpstreamMetrics.none());
+    }
 
     /** @throws IllegalArgumentException when the configured trust store cannot be loaded */
-    public NettyUpstreamConnector(UpstreamSettings settings) {
+    public NettyUpstreamConnector(UpstreamSettings settings, UpstreamMetrics metrics) {
         this.settings = settings;
         this.tls = UpstreamTls.from(settings);
         this.resolver = new UpstreamResolver(settings);
+        this.metrics = metrics;
     }
 
     /**
@@ -73,7 +80,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
     public UpstreamConnection open(EventLoop loop, UpstreamTarget target, StreamHeader header, boolean hideSm,
                                    UpstreamListener listener) {
         NettyUpstreamConnection connection = new NettyUpstreamConnection(loop, target, header, hideSm, listener, settings, tls,
-                SessionMdc.current());
+                SessionMdc.current(), metrics);
         if (loop.inEventLoop()) {
             begin(loop, target, connection);
         } else {
@@ -89,7 +96,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                 return;
             }
             if (error != null) {
-                connection.fail("cannot resolve " + target.domain() + ": " + Reasons.describe(unwrap(error)));
+                connection.fail(UpstreamFailure.DNS, "cannot resolve " + target.domain() + ": " + Reasons.describe(unwrap(error)));
                 return;
             }
             LOG.debug("upstream {}: candidates {}", target.domain(), candidates);
@@ -133,6 +140,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
         private Deque<InetAddress> addresses = new ArrayDeque<>();
         private @Nullable Candidate current;
         private String lastError = "no address";
+        private UpstreamFailure lastFailure = UpstreamFailure.DNS;
         /** The candidates came from DNS for the client's domain, not from the operator's configuration. */
         private final boolean fromDns;
 
@@ -156,6 +164,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     // S-6: never let a client's domain aim the CM at the operator's own network.
                     lastError = candidate.host() + " resolves to internal address " + address.getHostAddress()
                             + " (set upstream.allow-private-addresses to allow)";
+                    lastFailure = UpstreamFailure.BLOCKED;
                     LOG.info("upstream {}: {}", domain, lastError);
                     next();
                     return;
@@ -165,13 +174,14 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
             }
             Candidate nextCandidate = candidates.poll();
             if (nextCandidate == null) {
-                connection.fail("cannot connect to " + domain + ": " + lastError);
+                connection.fail(lastFailure, "cannot connect to " + domain + ": " + lastError);
                 return;
             }
             current = nextCandidate;
             resolver.addresses(loop, nextCandidate.host()).whenComplete((found, error) -> loop.execute(() -> connection.withSid(() -> {
                 if (error != null) {
                     lastError = nextCandidate.host() + ": " + Reasons.describe(unwrap(error));
+                    lastFailure = UpstreamFailure.DNS;
                     LOG.debug("upstream {}: {}", domain, lastError);
                 } else {
                     addresses = new ArrayDeque<>(found);
@@ -183,6 +193,7 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
         private void connect(Candidate candidate, InetAddress address) {
             InetSocketAddress remote = new InetSocketAddress(address, candidate.port());
             LOG.debug("upstream {}: connecting to {} at {}", domain, candidate, remote);
+            long connectStart = System.nanoTime();
             ChannelFuture connect = new Bootstrap()
                     .group(loop)
                     .channelFactory(UpstreamTransport.socketChannelFactory(loop))
@@ -199,11 +210,13 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     if (connection.isDone()) {
                         f.channel().close();
                     } else {
+                        metrics.tcpConnected(System.nanoTime() - connectStart);
                         connection.attach(f.channel(), candidate.directTls());
                     }
                     return;
                 }
                 lastError = remote + ": " + Reasons.describe(f.cause());
+                lastFailure = UpstreamFailure.of(f.cause(), UpstreamFailure.OTHER);
                 LOG.debug("upstream {}: {}", domain, lastError);
                 next();
             }));

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -98,6 +99,43 @@ class SessionDriverTest {
 
         first.listener.onEvent(new StreamEvent.Lost("reset"));        // the last stream: the session ends
         assertThat(ended).isTrue();
+    }
+
+    /**
+     * docs/metrics.md: the driver times each request from its arrival to its answer, and each server
+     * element from its read to the response that carries it, and counts what the session tallies.
+     */
+    @Test
+    void metricsHoldTimeDeliveryLatencyAndRequestOutcomes() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SessionDriver d = new SessionDriver("n1-test", channel.eventLoop(),
+                new BoshSession("n1-test", SessionPolicy.defaults(), new SidGenerator("n1")::streamName), connector,
+                new SessionMetrics(registry, () -> 0), clock::get, true, () -> {});
+        FakeExchange creation = exchange();
+        d.create(body(1000, Optional.empty(), Optional.empty(), Optional.of("example.com"), false), creation);
+        clock.addAndGet(5_000_000);
+        FakeConnection upstream = connector.opened.get(0);
+        upstream.ready("example.com");                              // the creation carries the features: held 5 ms
+        upstream.listener.onEvent(new StreamEvent.Element(message("m1")));   // no request held: it waits
+        clock.addAndGet(30_000_000);
+        FakeExchange first = exchange();
+        d.request(body(1001, Optional.empty(), Optional.empty(), Optional.empty(), false), first);   // takes m1 at once
+        FakeExchange second = exchange();
+        d.request(body(1002, Optional.empty(), Optional.empty(), Optional.empty(), false), second);
+        clock.addAndGet(20_000_000);
+        upstream.listener.onEvent(new StreamEvent.Element(message("m2")));   // answers the held request at once
+
+        assertThat(creation.response()).contains("stream:features");
+        assertThat(first.response()).contains("m1");
+        assertThat(second.response()).contains("m2");
+        var hold = registry.get("bosh.request.hold.duration").timer();
+        assertThat(hold.count()).isEqualTo(3);
+        assertThat(hold.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(5 + 0 + 20);
+        var delivery = registry.get("bosh.delivery.latency").timer();
+        assertThat(delivery.count()).as("features are not stamped").isEqualTo(2);
+        assertThat(delivery.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(30 + 0);
+        assertThat(registry.get("bosh.requests").tag("outcome", "in_order").counter().count()).isEqualTo(2);
+        assertThat(registry.get("bosh.stanzas").tag("direction", "to_client").counter().count()).isEqualTo(2);
     }
 
     /**
