@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * The command line entry point and composition root (design §3): loads the configuration, builds
  * every component with {@code new}, starts them in order and stops them in reverse. No DI container.
  *
- * <p>Exit codes: 0 after {@code --help}, 2 for bad configuration (every problem printed), 1 when
+ * <p>Exit codes: 0 after {@code --help} or {@code --print-config}, 2 for bad configuration (every problem printed), 1 when
  * the node cannot start (for example, the port is taken), 143 after SIGTERM (the JVM's 128 + 15),
  * once the shutdown hook has drained the node ({@link RunningCm#drain()}).
  */
@@ -70,6 +70,18 @@ public final class Main {
             out.print(ConfigLoader.help());
             out.flush();
             return new Launch(null, 0);
+        }
+        if (ConfigLoader.wantsPrintConfig(args)) {
+            try {
+                out.print(ConfigLoader.printEffective(args, env));
+                out.flush();
+                return new Launch(null, 0);
+            } catch (ConfigProblems e) {
+                err.println("boshcm: " + e.getMessage());
+                err.println("Run with --help to see every option.");
+                err.flush();
+                return new Launch(null, 2);
+            }
         }
         CmConfig config;
         try {

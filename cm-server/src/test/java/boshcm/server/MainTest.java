@@ -34,6 +34,31 @@ class MainTest {
     }
 
     @Test
+    void printConfigShowsEveryEffectiveValueWithItsSourceAndMasksSecrets() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("boshcm", ".conf");
+        java.nio.file.Files.writeString(file, "session.max-wait = 45s\n");
+        Main.Launch l = launch(Map.of("BOSHCM_SM_SERVICE_ACCOUNT_PASSWORD", "s3cret", "BOSHCM_HTTP_PORT", "5299"),
+                "--print-config", "--config", file.toString(), "--upstream", "xmpp.example.com:5222",
+                "--sm-service-account-authcid", "cm");
+        assertThat(l.exitCode()).isZero();
+        assertThat(l.running()).isNull();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("upstream.address = \"xmpp.example.com:5222\"   # flag --upstream")
+                .contains("http.port = \"5299\"   # environment BOSHCM_HTTP_PORT")
+                .contains("session.max-wait = \"45s\"   # file")
+                .contains("admin.port = 5290   # default")
+                .contains("sm.service-account.password = \"***\"   # environment")
+                .doesNotContain("s3cret");
+        assertThat(text.lines().filter(line -> !line.startsWith("#")).count()).isEqualTo(boshcm.server.config.Setting.ALL.size());
+        java.nio.file.Files.delete(file);
+
+        out.reset();
+        Main.Launch bad = launch(Map.of(), "--print-config", "--http-port", "x");
+        assertThat(bad.exitCode()).as("what is printed is what would run: bad values are refused").isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("http.port");
+    }
+
+    @Test
     void badConfigurationPrintsEveryProblemAndExitsTwo() {
         Main.Launch l = launch(Map.of("BOSHCM_HTTP_PORT", "x"), "--upstream-tls", "nope", "--bogus");
         assertThat(l.exitCode()).isEqualTo(2);

@@ -7,22 +7,28 @@ import java.util.Optional;
 
 /**
  * The command line, like {@code --http-port 5281 --upstream=localhost:5222 --insecure-upstream-tls},
- * split into settings (by key, raw text), {@code --config FILE} and {@code --help}. Problems are
+ * split into settings (by key, raw text), {@code --config FILE}, {@code --help} and {@code --print-config}. Problems are
  * appended to the list given, not thrown, so that they are reported together with the others.
  */
-record CommandLine(boolean help, Optional<String> configFile, Map<String, String> values) {
+record CommandLine(boolean help, boolean printConfig, Optional<String> configFile, Map<String, String> values) {
 
     static final String CONFIG = "--config";
     static final String HELP = "--help";
+    static final String PRINT_CONFIG = "--print-config";
 
     static CommandLine parse(String[] args, List<String> problems) {
         boolean help = false;
+        boolean printConfig = false;
         String configFile = null;
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals(HELP) || arg.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals(PRINT_CONFIG)) {
+                printConfig = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -54,6 +60,6 @@ record CommandLine(boolean help, Optional<String> configFile, Map<String, String
                 values.put(setting.get().key(), value);
             }
         }
-        return new CommandLine(help, Optional.ofNullable(configFile), values);
+        return new CommandLine(help, printConfig, Optional.ofNullable(configFile), values);
     }
 }

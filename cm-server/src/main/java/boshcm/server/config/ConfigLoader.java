@@ -72,11 +72,56 @@ public final class ConfigLoader {
      */
     public static CmConfig load(String[] args, Map<String, String> env) {
         List<String> problems = new ArrayList<>();
-        CommandLine commandLine = CommandLine.parse(args, problems);
-        if (commandLine.help()) {
+        Sources sources = sources(args, env, problems);
+        if (sources.commandLine().help()) {
             problems.add("--help is answered by the command line, not by a running node");
         }
+        Values v = new Values(sources.merged(), sources.reference(), sources.commandLine().values(), sources.env(),
+                sources.file(), problems);
+        CmConfig config = build(v);
+        if (!problems.isEmpty()) {
+            throw new ConfigProblems(problems);
+        }
+        return config;
+    }
 
+    /** True when the command line asks for {@code --print-config}. */
+    public static boolean wantsPrintConfig(String... args) {
+        return CommandLine.parse(args, new ArrayList<>()).printConfig();
+    }
+
+    /**
+     * The effective configuration, one {@code key = value} line per setting in {@code --help} order,
+     * each with where its value came from; secrets show as {@code "***"} when set. The configuration
+     * is validated first, so what is printed is what would run.
+     *
+     * @throws ConfigProblems listing every problem found, as {@link #load} would
+     */
+    public static String printEffective(String[] args, Map<String, String> env) {
+        load(args, env);
+        Sources sources = sources(args, env, new ArrayList<>());
+        StringBuilder out = new StringBuilder("# boshcm effective configuration (flags > environment > --config file > defaults)\n");
+        for (Setting s : Setting.ALL) {
+            String value = "\"\"";
+            if (sources.merged().hasPath(s.key())) {
+                ConfigValue raw = sources.merged().getValue(s.key());
+                String rendered = raw.render(com.typesafe.config.ConfigRenderOptions.concise());
+                boolean empty = rendered.equals("\"\"") || rendered.equals("[]");
+                value = s.secret() && !empty ? "\"***\"" : rendered;
+            }
+            String source = sources.commandLine().values().containsKey(s.key()) ? "flag " + s.flag()
+                    : sources.env().containsKey(s.key()) ? "environment " + s.envVar()
+                    : sources.file().hasPath(s.key()) ? "file" : "default";
+            out.append(s.key()).append(" = ").append(value).append("   # ").append(source).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The layers of a configuration, merged: flags over environment over the file over the defaults. */
+    private record Sources(CommandLine commandLine, Map<String, String> env, Config file, Config reference, Config merged) {}
+
+    private static Sources sources(String[] args, Map<String, String> env, List<String> problems) {
+        CommandLine commandLine = CommandLine.parse(args, problems);
         Map<String, String> fromEnv = new HashMap<>();
         for (Setting s : Setting.ALL) {
             String v = env.get(s.envVar());
@@ -84,32 +129,23 @@ public final class ConfigLoader {
                 fromEnv.put(s.key(), v);
             }
         }
-
         Config file = ConfigFactory.empty();
         Optional<String> fileName = commandLine.configFile();
         if (fileName.isPresent()) {
             file = parseFile(fileName.get(), problems);
         }
-
         Config reference = reference();
-        Config merged;
         try {
-            merged = asConfig(commandLine.values(), "command line")
+            Config merged = asConfig(commandLine.values(), "command line")
                     .withFallback(asConfig(fromEnv, "environment"))
                     .withFallback(file)
                     .withFallback(reference)
                     .resolve();
+            return new Sources(commandLine, fromEnv, file, reference, merged);
         } catch (ConfigException e) {
             problems.add(e.getMessage());
             throw new ConfigProblems(problems);
         }
-
-        Values v = new Values(merged, reference, commandLine.values(), fromEnv, file, problems);
-        CmConfig config = build(v);
-        if (!problems.isEmpty()) {
-            throw new ConfigProblems(problems);
-        }
-        return config;
     }
 
     /** The defaults shipped in the jar. */

@@ -19,7 +19,8 @@ final class HelpText {
                 .append("Precedence: command line > environment > --config file > defaults.\n")
                 .append("Durations take a unit (30s, 5m); sizes take k or m (256k); lists are comma-separated.\n\n")
                 .append("  --config FILE\n      HOCON configuration file; keys as shown below (e.g. http.port = 5280).\n")
-                .append("  --help\n      Print this help and exit.\n");
+                .append("  --help\n      Print this help and exit.\n")
+                .append("  --print-config\n      Print the effective configuration (secrets masked, each value's source) and exit.\n");
         for (Setting s : Setting.ALL) {
             ConfigValue value = reference.getValue(s.key());
             String metavar = s.kind().metavar();
