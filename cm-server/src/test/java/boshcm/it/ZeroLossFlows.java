@@ -6,20 +6,13 @@ import static boshcm.it.SmackClients.sendChat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import boshcm.it.SmackClients.Inbox;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.igniterealtime.jbosh.BOSHClient;
-import org.igniterealtime.jbosh.ResponseTap;
 import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
 import org.jivesoftware.smack.packet.Message;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * least {@link #CUTS} times, alternating a clean close and a TCP reset, at random moments: in the
  * middle of traffic, and often in the middle of a resume (its SASL, restart or {@code <resume/>}),
  * which boshcm retries. boshcm delivers every message exactly once and in order (read by rid from
- * the client's responses: jbosh may hand two responses to Smack in either order, {@link ResponseTap}),
+ * the client's responses: jbosh may hand two responses to Smack in either order, {@link JboshTap}),
  * each application gets each message exactly once, neither BOSH client sees a terminate, and the two
  * BOSH sessions are the ones created at the start. Against Prosody's mod_smacks
  * ({@link ZeroLossProsodyIT}) and ejabberd's mod_stream_mgmt ({@link ZeroLossEjabberdIT}).
@@ -74,19 +67,8 @@ abstract class ZeroLossFlows {
         XMPPBOSHConnection b = clients.bosh(cm.service(), bob, "PLAIN");
         Inbox<Message> aInbox = inbox(a, chatFrom(bob.jid()), Message.class);
         Inbox<Message> bInbox = inbox(b, chatFrom(alice.jid()), Message.class);
-        NavigableMap<Long, String> aResponses = tap(a);
-        NavigableMap<Long, String> bResponses = tap(b);
-        // A request jbosh had already claimed is not tapped: one exchange each way before counting.
-        sendChat(a, b.getUser(), "warm-up");
-        sendChat(b, a.getUser(), "warm-up");
-        aInbox.next(TIMEOUT);
-        bInbox.next(TIMEOUT);
-        while (aResponses.isEmpty() || bResponses.isEmpty()) {
-            sendChat(a, b.getUser(), "warm-up");
-            sendChat(b, a.getUser(), "warm-up");
-            aInbox.next(TIMEOUT);
-            bInbox.next(TIMEOUT);
-        }
+        JboshTap aResponses = JboshTap.on(a);
+        JboshTap bResponses = JboshTap.on(b);
         proxy.awaitActive(2, TIMEOUT);
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -111,12 +93,10 @@ abstract class ZeroLossFlows {
 
         List<String> gotAtB = bodies(bInbox.takeThrough(m -> m.getBody().equals("a2b-end"), TIMEOUT));
         List<String> gotAtA = bodies(aInbox.takeThrough(m -> m.getBody().equals("b2a-end"), TIMEOUT));
-        gotAtB.removeIf(body -> body.equals("warm-up"));
-        gotAtA.removeIf(body -> body.equals("warm-up"));
         // What boshcm delivered, in rid order: exactly the sent sequence.
-        assertThat(chats(bResponses, "a2b")).as("alice → bob, by rid: each exactly once, in order").containsExactlyElementsOf(ab.sent);
-        assertThat(chats(aResponses, "b2a")).as("bob → alice, by rid: each exactly once, in order").containsExactlyElementsOf(ba.sent);
-        // What the applications got: each exactly once. Their order is jbosh's (ResponseTap).
+        assertThat(bResponses.chatBodies("a2b")).as("alice → bob, by rid: each exactly once, in order").containsExactlyElementsOf(ab.sent);
+        assertThat(aResponses.chatBodies("b2a")).as("bob → alice, by rid: each exactly once, in order").containsExactlyElementsOf(ba.sent);
+        // What the applications got: each exactly once. Their order is jbosh's (JboshTap).
         assertThat(gotAtB).as("alice → bob at Smack: each exactly once").containsExactlyInAnyOrderElementsOf(ab.sent);
         assertThat(gotAtA).as("bob → alice at Smack: each exactly once").containsExactlyInAnyOrderElementsOf(ba.sent);
         assertThat(ab.sent.size()).as("a steady flow during the cuts").isGreaterThan(100);
@@ -132,28 +112,6 @@ abstract class ZeroLossFlows {
                         + " connections, %d + %d messages swapped by jbosh's concurrent response threads%n",
                 server().name(), cuts, ab.sent.size() - 1, ba.sent.size() - 1, resumed, connections, proxy.accepted(),
                 displaced(gotAtB, ab.sent), displaced(gotAtA, ba.sent));
-    }
-
-    /** Records every response of {@code connection}'s jbosh client by rid, from now on. */
-    private static NavigableMap<Long, String> tap(XMPPBOSHConnection connection) throws ReflectiveOperationException {
-        Field field = XMPPBOSHConnection.class.getDeclaredField("client");
-        field.setAccessible(true);
-        NavigableMap<Long, String> responses = new ConcurrentSkipListMap<>();
-        ResponseTap.install((BOSHClient) field.get(connection), responses::put);
-        return responses;
-    }
-
-    /** The chat bodies starting with {@code prefix} in the responses, in rid order. */
-    private static List<String> chats(NavigableMap<Long, String> responses, String prefix) {
-        Pattern body = Pattern.compile("<body>(" + prefix + "-[0-9a-z]+)</body>");
-        List<String> out = new ArrayList<>();
-        for (String xml : responses.values()) {
-            Matcher m = body.matcher(xml);
-            while (m.find()) {
-                out.add(m.group(1));
-            }
-        }
-        return out;
     }
 
     /** How many received messages are not where the sent order puts them. */
