@@ -17,9 +17,12 @@ import boshcm.server.upstream.UpstreamMetrics;
 import boshcm.server.upstream.UpstreamTransport;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
@@ -126,6 +129,10 @@ public final class Main {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);          // process_files_open / _max: leaks show here
+        JvmGcMetrics gc = new JvmGcMetrics();                   // listens to GC notifications until closed
+        gc.bindTo(registry);
         new NettyMemoryMetrics(ByteBufAllocator.DEFAULT).bindTo(registry);
 
         SessionSide sessions = sessionSide(config, registry);
@@ -147,11 +154,12 @@ public final class Main {
                 closeQuietly(admin);
             }
             closeQuietly(sessions.shutdown());
+            gc.close();
             registry.close();
             throw e;
         }
         listening.set(true);
-        return new Node(config, http, admin, sessions, registry);
+        return new Node(config, http, admin, sessions, registry, gc);
     }
 
     /**
@@ -205,16 +213,18 @@ public final class Main {
         private final AdminHttpServer admin;
         private final SessionSide sessions;
         private final PrometheusMeterRegistry registry;
+        private final JvmGcMetrics gc;
         private final AtomicBoolean draining = new AtomicBoolean();
         private final AtomicBoolean closed = new AtomicBoolean();
 
         Node(CmConfig config, BoshHttpServer http, AdminHttpServer admin, SessionSide sessions,
-             PrometheusMeterRegistry registry) {
+             PrometheusMeterRegistry registry, JvmGcMetrics gc) {
             this.config = config;
             this.http = http;
             this.admin = admin;
             this.sessions = sessions;
             this.registry = registry;
+            this.gc = gc;
         }
 
         @Override
@@ -283,6 +293,7 @@ public final class Main {
             if (admin != null) {
                 closeQuietly(admin);
             }
+            gc.close();
             registry.close();
             LOG.info("boshcm stopped");
         }
