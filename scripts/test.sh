@@ -2,7 +2,8 @@
 # The project's test command: every unit test and integration test (`mvn -B verify`).
 #
 # On Debian 12, as root or with sudo, it first installs what the integration tests need and is
-# missing: prosody and ejabberd (real XMPP servers, started by the tests on free loopback ports), chromium
+# missing: prosody and ejabberd (real XMPP servers, started by the tests on free loopback ports), haproxy
+# (the documented multi-node config, run by HaproxyRoutingIT on a free loopback port), chromium
 # (headless, for strophe.js), openssl (test certificates), node/npm (playwright-core), and the npm
 # packages in cm-server/src/test/js. See docs/testing.md.
 #
@@ -24,7 +25,7 @@ as_root() {
 apt_install() {
   log "installing: $*"
   # Keep maintainer scripts from starting services (Prosody's and ejabberd's postinst would start
-  # a system server on 5222/5269/5280). policy-rc.d exit 101 = "action forbidden".
+  # a system server on 5222/5269/5280, HAProxy's a system haproxy). policy-rc.d exit 101 = "action forbidden".
   local created_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
@@ -42,6 +43,7 @@ apt_updated=""
 missing=()
 command -v prosody >/dev/null 2>&1 || missing+=(prosody)
 [ -x /usr/sbin/ejabberdctl ] || missing+=(ejabberd)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
@@ -58,6 +60,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if printf '%s\n' "${missing[@]}" | grep -qx ejabberd; then
     # Same for ejabberd (5222/5269/5280/5443); the tests start their own node (EjabberdServer).
     as_root service ejabberd stop >/dev/null 2>&1 || true
+  fi
+  if printf '%s\n' "${missing[@]}" | grep -qx haproxy; then
+    # Same for HAProxy; HaproxyRoutingIT runs its own in the foreground (Haproxy.java).
+    as_root service haproxy stop >/dev/null 2>&1 || true
   fi
 fi
 # After nodejs: NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
