@@ -135,7 +135,7 @@ abstract class ZeroLossFlows {
     }
 
     /** Records every response of {@code connection}'s jbosh client by rid, from now on. */
-    private static NavigableMap<Long, String> tap(XMPPBOSHConnection connection) throws ReflectiveOperationException {
+    static NavigableMap<Long, String> tap(XMPPBOSHConnection connection) throws ReflectiveOperationException {
         Field field = XMPPBOSHConnection.class.getDeclaredField("client");
         field.setAccessible(true);
         NavigableMap<Long, String> responses = new ConcurrentSkipListMap<>();
@@ -144,7 +144,7 @@ abstract class ZeroLossFlows {
     }
 
     /** The chat bodies starting with {@code prefix} in the responses, in rid order. */
-    private static List<String> chats(NavigableMap<Long, String> responses, String prefix) {
+    static List<String> chats(NavigableMap<Long, String> responses, String prefix) {
         Pattern body = Pattern.compile("<body>(" + prefix + "-[0-9a-z]+)</body>");
         List<String> out = new ArrayList<>();
         for (String xml : responses.values()) {
@@ -157,7 +157,7 @@ abstract class ZeroLossFlows {
     }
 
     /** How many received messages are not where the sent order puts them. */
-    private static int displaced(List<String> got, List<String> sent) {
+    static int displaced(List<String> got, List<String> sent) {
         int n = 0;
         for (int i = 0; i < Math.min(got.size(), sent.size()); i++) {
             n += got.get(i).equals(sent.get(i)) ? 0 : 1;
