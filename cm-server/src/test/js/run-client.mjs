@@ -14,6 +14,16 @@
 // <syncDir>/go before restoring (the test sends a message meanwhile); "duringReload" is the body of
 // the message the restored page must then receive.
 //
+// "mode":"stream" (strophe only; StropheZeroLossFlows; needs bosh, jid, password, peer): log in with
+// SASL PLAIN only, send presence, then chat messages s2p-0, s2p-1, … to "peer" every "paceMs" (40)
+// until "count" (400) are sent or, with "syncDir", until <syncDir>/stop exists; then s2p-end. Waits
+// until the CM has answered the request carrying s2p-end and the peer's p2s-end has arrived. Never
+// disconnects. Reports every chat body from the peer in handler order ("received") and in rid order
+// ("receivedByRid"), the statuses, any terminate body or HTTP error, the sid at login and at the end,
+// every distinct sid the BOSH POSTs carried ("sids"), how many POSTs repeated a rid ("retransmits"),
+// the rids whose responses strophe processed after a higher rid's ("ridsOutOfOrder") and those that
+// Chromium's network stack finished after a higher rid's ("networkOutOfOrder", from DevTools).
+//
 // The page is served from this process on its own loopback port: another origin than the BOSH URL,
 // so every BOSH POST (Content-Type text/xml) is a CORS request with a preflight.
 // Prints the full report as JSON, then a last line `SUMMARY {flat json}` for the ITs.
@@ -28,6 +38,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const defaults = {
   client: 'strophe', mode: 'scenario', wait: 10, hold: 1, stepTimeoutMs: 20000, totalTimeoutMs: 90000,
+  paceMs: 40, count: 400,
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 };
 const required = {
@@ -40,7 +51,10 @@ let cfg;
 try {
   cfg = { ...defaults, ...JSON.parse(process.argv[2] ?? '') };
   if (!required[cfg.client]) throw new Error(`unknown client "${cfg.client}"`);
-  const keys = cfg.mode === 'reload' ? ['bosh', 'jid', 'password', 'peer'] : required[cfg.client];
+  if ((cfg.mode === 'reload' || cfg.mode === 'stream') && cfg.client !== 'strophe') {
+    throw new Error(`mode "${cfg.mode}" is strophe only`);
+  }
+  const keys = cfg.mode === 'scenario' ? required[cfg.client] : ['bosh', 'jid', 'password', 'peer'];
   for (const key of keys) {
     if (!cfg[key]) throw new Error(`missing "${key}"`);
   }
@@ -108,6 +122,11 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+const attr = (xml, name) => xml?.match(new RegExp(`\\s${name}=['"]([^'"]*)['"]`))?.[1] ?? null;
+
+/** Stream mode: CDP requestId → { rid, sent, finished }. */
+const network = new Map();
+
 const report = {
   ok: false, client: cfg.client, hold: cfg.hold, bosh: cfg.bosh, pageOrigin: null, steps: [], statuses: [],
   mode: cfg.mode, preflights: 0, boshPosts: 0, sessionCreations: 0, sessionCreation: null, console: [], pageErrors: [], error: null,
@@ -139,7 +158,16 @@ async function run() {
     await cdp.send('Network.enable');
     cdp.on('Network.requestWillBeSent', (e) => {
       if (e.type === 'Preflight' || e.request.method === 'OPTIONS') report.preflights++;
-      else if (e.request.method === 'POST' && e.request.url === cfg.bosh) report.boshPosts++;
+      else if (e.request.method === 'POST' && e.request.url === cfg.bosh) {
+        report.boshPosts++;
+        const rid = Number(attr(e.request.postData, 'rid'));
+        if (cfg.mode === 'stream' && rid) network.set(e.requestId, { rid, sent: e.timestamp });
+      }
+    });
+    // Stream mode: when Chromium's network stack had each BOSH response whole (CDP timestamp, seconds).
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = network.get(e.requestId);
+      if (r) r.finished = e.timestamp;
     });
     page.on('response', async (response) => {
       const request = response.request();
@@ -156,6 +184,23 @@ async function run() {
         response: await response.text().catch((e) => `(unavailable: ${e})`),
       };
     });
+
+    if (cfg.mode === 'stream') {
+      // Every sid the page's BOSH POSTs carried, and POSTs that repeated an earlier rid.
+      const sids = new Set();
+      const rids = new Set();
+      report.sids = sids;
+      report.retransmits = 0;
+      page.on('request', (request) => {
+        if (request.method() !== 'POST' || request.url() !== cfg.bosh) return;
+        const sent = request.postData() ?? '';
+        const sid = attr(sent, 'sid');
+        const rid = attr(sent, 'rid');
+        if (sid) sids.add(sid);
+        if (rids.has(rid)) report.retransmits++;
+        rids.add(rid);
+      });
+    }
 
     await page.goto(`${report.pageOrigin}/`);
     await page.waitForFunction(() => window.scenarioReady === true);
@@ -182,6 +227,28 @@ async function run() {
       report.statuses.push('|', ...after.statuses);
       report.ok = after.ok;
       report.error = after.error ?? null;
+    } else if (cfg.mode === 'stream') {
+      let done = false;
+      if (cfg.syncDir) {
+        (async () => {
+          while (!done) {
+            try {
+              await access(join(cfg.syncDir, 'stop'));
+              await page.evaluate(() => window.stopStream());
+              return;
+            } catch {
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          }
+        })();
+      }
+      try {
+        const result = await page.evaluate((c) => window.runStream(c), cfg);
+        Object.assign(report, result);
+        report.steps = result.steps;
+      } finally {
+        done = true;
+      }
     } else {
       const result = await page.evaluate((c) => window.runScenario(c), cfg);
       Object.assign(report, result);
@@ -219,7 +286,6 @@ async function waitForFile(path, timeoutMs) {
   }
 }
 
-const attr = (xml, name) => xml?.match(new RegExp(`\\s${name}=['"]([^'"]*)['"]`))?.[1] ?? null;
 const summary = {
   ok: report.ok === true,
   client: cfg.client,
@@ -242,6 +308,38 @@ const summary = {
   pageOrigin: report.pageOrigin,
   error: report.error,
 };
+if (cfg.mode === 'stream') {
+  report.sids = [...(report.sids ?? [])];
+  // Responses whose body Chromium's network stack finished after a higher rid's (by rid, not by the
+  // page's processing): with ridsOutOfOrder, tells the network from the page's task order.
+  const finished = [...network.values()].filter((r) => r.finished).sort((a, b) => a.finished - b.finished);
+  report.networkOutOfOrder = finished.filter((r, i) => finished.slice(0, i).some((p) => p.rid > r.rid)).map((r) => r.rid).join(',');
+  // For each rid the page processed late, it and the rid after it: rid:finished (ms after the first POST).
+  const t0 = Math.min(...[...network.values()].map((r) => r.sent));
+  const byRid = new Map([...network.values()].map((r) => [r.rid, r]));
+  const ms = (t) => (t === undefined ? '?' : Math.round((t - t0) * 1000));
+  report.lateTimings = String(report.ridsOutOfOrder ?? '').split(',').filter((x) => x).flatMap((rid) => [Number(rid), Number(rid) + 1])
+      .map((rid) => `${rid}:${ms(byRid.get(rid)?.finished)}`).join(' ');
+  Object.assign(summary, {
+    statuses: report.statuses.join(','),
+    mechanisms: report.mechanisms ?? null,
+    sent: report.sent ?? 0,
+    received: report.received ?? '',
+    receivedByRid: report.receivedByRid ?? '',
+    ridsOutOfOrder: report.ridsOutOfOrder ?? '',
+    networkOutOfOrder: report.networkOutOfOrder,
+    lateTimings: report.lateTimings,
+    arrivals: report.arrivals ?? '',
+    failure: report.failure ?? null,
+    terminates: report.terminates ?? '',
+    httpErrors: report.httpErrors ?? '',
+    sidAtConnect: report.sidAtConnect ?? null,
+    sidAtEnd: report.sidAtEnd ?? null,
+    sids: report.sids.join(','),
+    retransmits: report.retransmits ?? 0,
+    jid: report.jid ?? null,
+  });
+}
 console.log(JSON.stringify(report, null, 2));
 console.log(`SUMMARY ${JSON.stringify(summary)}`);
 process.exit(summary.ok ? 0 : 1);

@@ -25,7 +25,9 @@ record BrowserRun(int exitCode, String stdout, String stderr) {
 
     static final Path JS_DIR = Path.of("src/test/js").toAbsolutePath();
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(150);
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[^,}]+)");
+    // A string value unrolled ([^"\\]*+ between escapes): an alternation under * recurses per
+    // character in java.util.regex and overflows the stack on the stream mode's long fields.
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"|[^,}]+)");
 
     /** Fails with a hint when {@code npm ci} has not installed {@code packages}. */
     static void assertInstalled(String... packages) {

@@ -115,7 +115,7 @@ abstract class ZeroLossFlows {
     }
 
     /** How many received messages are not where the sent order puts them. */
-    private static int displaced(List<String> got, List<String> sent) {
+    static int displaced(List<String> got, List<String> sent) {
         int n = 0;
         for (int i = 0; i < Math.min(got.size(), sent.size()); i++) {
             n += got.get(i).equals(sent.get(i)) ? 0 : 1;
