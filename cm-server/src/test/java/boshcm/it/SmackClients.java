@@ -142,6 +142,15 @@ public final class SmackClients implements AutoCloseable {
         }
     }
 
+    /** The bodies of {@code messages}, in their order. */
+    public static List<String> bodies(List<Message> messages) {
+        List<String> out = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            out.add(m.getBody());
+        }
+        return out;
+    }
+
     /** Chat messages with a body from any resource of {@code sender}. */
     public static StanzaFilter chatFrom(EntityBareJid sender) {
         return stanza -> stanza instanceof Message m && m.getType() == Message.Type.chat

@@ -1,5 +1,6 @@
 package boshcm.it;
 
+import static boshcm.it.SmackClients.bodies;
 import static boshcm.it.SmackClients.chatFrom;
 import static boshcm.it.SmackClients.inbox;
 import static boshcm.it.SmackClients.sendChat;
@@ -93,11 +94,4 @@ class StreamManagementManagedIT {
         assertThat(proxy.accepted()).as("boshcm reconnected after each cut").isEqualTo(rounds);
     }
 
-    private static List<String> bodies(List<Message> messages) {
-        List<String> out = new ArrayList<>();
-        for (Message m : messages) {
-            out.add(m.getBody());
-        }
-        return out;
-    }
 }

@@ -1,5 +1,6 @@
 package boshcm.it;
 
+import static boshcm.it.SmackClients.bodies;
 import static boshcm.it.SmackClients.chatFrom;
 import static boshcm.it.SmackClients.inbox;
 import static boshcm.it.SmackClients.sendChat;
@@ -233,13 +234,6 @@ abstract class StropheZeroLossFlows {
         return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 
-    private static List<String> bodies(List<Message> messages) {
-        List<String> out = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            out.add(m.getBody());
-        }
-        return out;
-    }
 
     /** Sends {@code p2s-0}, {@code p2s-1}, … to strophe at {@link #PACE} until told to stop, then {@code p2s-end}. */
     private static final class Sender extends Thread {

@@ -1,5 +1,6 @@
 package boshcm.it;
 
+import static boshcm.it.SmackClients.bodies;
 import static boshcm.it.SmackClients.chatFrom;
 import static boshcm.it.SmackClients.inbox;
 import static boshcm.it.SmackClients.sendChat;
@@ -123,13 +124,6 @@ abstract class ZeroLossFlows {
         return n;
     }
 
-    private static List<String> bodies(List<Message> messages) {
-        List<String> out = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            out.add(m.getBody());
-        }
-        return out;
-    }
 
     /** Sends {@code name-0}, {@code name-1}, … at {@link #PACE} until told to stop, then {@code name-end}. */
     private static final class Sender extends Thread {

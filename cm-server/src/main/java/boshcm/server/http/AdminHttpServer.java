@@ -81,14 +81,7 @@ public final class AdminHttpServer implements AutoCloseable {
 
     /** Like {@code http://127.0.0.1:5290/}; a wildcard address is shown as loopback. */
     public URI uri() {
-        String host = admin.address();
-        if (host.equals("0.0.0.0")) {
-            host = "127.0.0.1";
-        } else if (host.equals("::") || host.equals("[::]")) {
-            host = "[::1]";
-        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
+        String host = ListenAddress.uriHost(admin.address());
         return URI.create("http://" + host + ":" + port() + "/");
     }
 

@@ -97,14 +97,7 @@ public final class BoshHttpServer implements AutoCloseable {
 
     /** Like {@code http://127.0.0.1:5280/http-bind}; a wildcard bind address is shown as loopback. */
     public URI boshUri() {
-        String host = http.bindAddress();
-        if (host.equals("0.0.0.0")) {
-            host = "127.0.0.1";
-        } else if (host.equals("::") || host.equals("[::]")) {
-            host = "[::1]";
-        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
+        String host = ListenAddress.uriHost(http.bindAddress());
         return URI.create("http://" + host + ":" + port() + http.boshPath());
     }
 
