@@ -43,6 +43,7 @@ public final class SessionMetrics {
     private final Counter upstreamPayloads;
     private final Timer sessionDuration;
     private final AtomicInteger heldRequests = new AtomicInteger();
+    private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
     private final Counter resumesStarted;
     private final Counter resumeConnections;
     private final Counter resumesSucceeded;
@@ -82,6 +83,10 @@ public final class SessionMetrics {
         this.upstreamPayloads = Counter.builder("bosh.upstream.payloads.sent")
                 .description("client payloads written to the XMPP server").register(registry);
         this.sessionDuration = Timer.builder("bosh.session.duration").register(registry);
+        for (Refusal reason : Refusal.values()) {
+            refusals.put(reason, Counter.builder("bosh.sessions.refused").tag("reason", reason.tag())
+                    .description("session creations refused, by reason").register(registry));
+        }
         // XEP-0198 managed mode (SM-12): every series exists from the start, at zero.
         this.resumesStarted = Counter.builder("bosh.sm.resumes.started")
                 .description("upstream drops the CM set out to hide by an XEP-0198 resume").register(registry);
@@ -192,9 +197,9 @@ public final class SessionMetrics {
     }
 
     /** A creation (or, for {@code insecure-request}, a request) refused; node limits count as limit hits too. */
-    public void refused(String reason) {
-        registry.counter("bosh.sessions.refused", "reason", reason).increment();
-        LimitHits.Node.byTag(reason).ifPresent(limits::hit);
+    public void refused(Refusal reason) {
+        refusals.get(reason).increment();
+        LimitHits.Node.byTag(reason.tag()).ifPresent(limits::hit);
     }
 
     public void ended(EndCause cause, Optional<Condition> condition, Duration lived) {

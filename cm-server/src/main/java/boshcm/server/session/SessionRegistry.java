@@ -10,6 +10,7 @@ import boshcm.protocol.session.SessionPolicy;
 import boshcm.server.http.BoshEndpoint;
 import boshcm.server.http.Exchange;
 import boshcm.server.http.TerminateBody;
+import boshcm.server.metrics.Refusal;
 import boshcm.server.metrics.SessionMetrics;
 import boshcm.server.upstream.UpstreamConnector;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,7 +104,7 @@ public final class SessionRegistry implements BoshEndpoint {
         if (driver.secure() && !exchange.secure()) {
             // XEP-0124 §19.1 (B-19.1-2): a session opened over HTTPS stays encrypted. Close just this
             // connection; terminating the session would hand an attacker a denial of service.
-            metrics.refused("insecure-request");
+            metrics.refused(Refusal.INSECURE_REQUEST);
             exchange.abort();
             return;
         }
@@ -123,25 +124,25 @@ public final class SessionRegistry implements BoshEndpoint {
     private void create(ClientBody body, Exchange exchange) {
         if (!accepting) {
             // B-17.2-5 system-shutdown, or B-17.2-3 see-other-uri naming the successor.
-            metrics.refused("draining");
+            metrics.refused(Refusal.DRAINING);
             exchange.respond(200, TerminateBody.CONTENT_TYPE, farewellBytes.clone());
             return;
         }
         if (limits.maxSessions() > 0 && sessions.size() >= limits.maxSessions()) {
-            metrics.refused("max-sessions");
+            metrics.refused(Refusal.MAX_SESSIONS);
             answer(exchange, Condition.POLICY_VIOLATION);
             return;
         }
         String client = exchange.clientAddress();
         if (!creationRate.tryAcquire(client)) {
-            metrics.refused("creation-rate");
+            metrics.refused(Refusal.CREATION_RATE);
             answer(exchange, Condition.POLICY_VIOLATION);
             return;
         }
         int mine = perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet();
         if (limits.maxSessionsPerClient() > 0 && mine > limits.maxSessionsPerClient()) {
             release(client);
-            metrics.refused("max-sessions-per-client");
+            metrics.refused(Refusal.MAX_SESSIONS_PER_CLIENT);
             answer(exchange, Condition.POLICY_VIOLATION);
             return;
         }

@@ -30,8 +30,8 @@ class SessionMetricsTest {
         metrics.count(Tally.Request.AHEAD);
         metrics.count(Tally.Held.WAIT_EXPIRED);
         metrics.count(Tally.Limit.RID_WINDOW);
-        metrics.refused("max-sessions");
-        metrics.refused("insecure-request");                  // a refusal, not a limit
+        metrics.refused(Refusal.MAX_SESSIONS);
+        metrics.refused(Refusal.INSECURE_REQUEST);                  // a refusal, not a limit
         http.request("POST", HttpMetrics.Outcome.OVER_LIMIT);
         http.request("POST", HttpMetrics.Outcome.TOO_LARGE);
 
