@@ -329,7 +329,26 @@ public final class ConfigLoader {
         }
         int threads = v.integer("http.max-threads", 8, 10_000);
         Duration stop = v.duration("http.stop-timeout");
-        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop);
+        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop, httpTls(v));
+    }
+
+    /** {@code http.tls.key-store.*}: HTTPS on the BOSH listener when a key store is named (B-19.1-1). */
+    private static Optional<HttpTls> httpTls(Values v) {
+        String path = v.string("http.tls.key-store.path").trim();
+        String type = v.string("http.tls.key-store.type").trim().toUpperCase(Locale.ROOT);
+        String password = v.string("http.tls.key-store.password");
+        if (!type.equals("PKCS12") && !type.equals("JKS")) {
+            v.problem("http.tls.key-store.type", "unknown key store type \"" + type + "\" (use PKCS12 or JKS)");
+        }
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        File file = new File(path);
+        if (!file.isFile() || !file.canRead()) {
+            v.problem("http.tls.key-store.path", "no such readable file: " + path);
+            return Optional.empty();
+        }
+        return Optional.of(new HttpTls(file.toPath(), type, password));
     }
 
     private static CorsConfig cors(Values v) {

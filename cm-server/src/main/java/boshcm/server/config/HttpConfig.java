@@ -2,6 +2,7 @@ package boshcm.server.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The HTTP listener: where BOSH is served and how requests are bounded.
@@ -17,13 +18,22 @@ import java.util.List;
  * @param trustedProxies   peers whose {@code X-Forwarded-For}/{@code X-Forwarded-Proto} are believed (B-19.1-1)
  * @param maxThreads       Jetty thread pool size (held requests park no thread)
  * @param stopTimeout      how long a graceful stop waits for in-flight requests
+ * @param tls              HTTPS on this listener instead of plain HTTP (B-19.1-1); empty for plain HTTP
  */
 public record HttpConfig(String bindAddress, int port, String boshPath, boolean h2c, int maxBodyBytes,
                          Duration idleTimeout, Duration exchangeBackstop, List<IpBlock> trustedProxies,
-                         int maxThreads, Duration stopTimeout) {
+                         int maxThreads, Duration stopTimeout, Optional<HttpTls> tls) {
 
     public HttpConfig {
         trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** The same listener without TLS; for callers that predate {@code tls}. */
+    public HttpConfig(String bindAddress, int port, String boshPath, boolean h2c, int maxBodyBytes,
+                      Duration idleTimeout, Duration exchangeBackstop, List<IpBlock> trustedProxies,
+                      int maxThreads, Duration stopTimeout) {
+        this(bindAddress, port, boshPath, h2c, maxBodyBytes, idleTimeout, exchangeBackstop, trustedProxies,
+                maxThreads, stopTimeout, Optional.empty());
     }
 
     /** Whether the socket peer {@code ip} is a configured proxy. */

@@ -2,18 +2,25 @@ package boshcm.server.http;
 
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.HttpConfig;
+import boshcm.server.config.HttpTls;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.KeyStoreScanner;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -22,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty server of one node, built from configuration: one connector speaking HTTP/1.1 (and
- * HTTP/1.0) plus, if enabled, cleartext HTTP/2 on the same port; the BOSH path only (metrics,
+ * HTTP/1.0) plus, if enabled, cleartext HTTP/2 on the same port, or, with {@code http.tls}, HTTPS
+ * with h2 and http/1.1 by ALPN; the BOSH path only (metrics,
  * health and readiness are on {@link AdminHttpServer}); an error handler that never answers with HTML (H-7). Idle timeouts exceed the longest
  * {@code wait} (H-4). {@link #close()} stops gracefully: no new connections, in-flight requests get
  * {@code http.stop-timeout} to finish.
@@ -55,7 +63,9 @@ public final class BoshHttpServer implements AutoCloseable {
 
         ConnectionFactory[] factories;
         HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
-        if (http.h2c()) {
+        if (http.tls().isPresent()) {
+            factories = tlsFactories(http.tls().get(), http11);
+        } else if (http.h2c()) {
             HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(httpConfiguration);
             h2c.setStreamIdleTimeout(http.idleTimeout().toMillis());
             factories = new ConnectionFactory[] {http11, h2c};
@@ -86,6 +96,32 @@ public final class BoshHttpServer implements AutoCloseable {
         return local;
     }
 
+    /**
+     * HTTPS (checklist B-19.1-1): TLS 1.3 and 1.2 only, with Jetty's default exclusion of weak cipher
+     * suites; h2 and http/1.1 offered by ALPN. Requests are marked secure, so a session created here
+     * refuses plain requests (B-19.1-2). The key store is re-read when its file changes, so a renewed
+     * certificate needs no restart.
+     */
+    private ConnectionFactory[] tlsFactories(HttpTls tls, HttpConnectionFactory http11) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keyStore().toString());
+        ssl.setKeyStoreType(tls.type());
+        ssl.setKeyStorePassword(tls.password());
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        ssl.setSniRequired(false);
+        // Clients may name the node by an address or a name its certificate does not list (a proxy's
+        // health check, a load balancer): the certificate is the operator's choice, not checked here.
+        httpConfiguration.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpConfiguration);
+        h2.setStreamIdleTimeout(http.idleTimeout().toMillis());
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http11.getProtocol());
+        alpn.setDefaultProtocol(http11.getProtocol());
+        KeyStoreScanner rescan = new KeyStoreScanner(ssl);
+        rescan.setScanInterval(60);
+        server.addBean(rescan);
+        return new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11};
+    }
+
     public void start() throws Exception {
         server.start();
     }
@@ -98,7 +134,7 @@ public final class BoshHttpServer implements AutoCloseable {
     /** Like {@code http://127.0.0.1:5280/http-bind}; a wildcard bind address is shown as loopback. */
     public URI boshUri() {
         String host = ListenAddress.uriHost(http.bindAddress());
-        return URI.create("http://" + host + ":" + port() + http.boshPath());
+        return URI.create((http.tls().isPresent() ? "https://" : "http://") + host + ":" + port() + http.boshPath());
     }
 
     public HttpMetrics metrics() {
