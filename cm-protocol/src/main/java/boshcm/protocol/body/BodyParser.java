@@ -106,7 +106,8 @@ public final class BodyParser {
             if (version != null && !version.equals("1.0")) {
                 return bad(null, "XML version " + version); // XML 1.1 allows characters XML 1.0 forbids (S-3)
             }
-            PayloadSerializer serializer = new PayloadSerializer(Target.UPSTREAM, Math.min(length + 64, 8192));
+            // Made at the first payload: an empty poll, the commonest request, needs none (about 700 bytes).
+            PayloadSerializer serializer = null;
             List<XmlPayload> payloads = new ArrayList<>();
             Fields body = null;
             int depth = 0;
@@ -146,6 +147,9 @@ public final class BodyParser {
                             if (payloads.size() >= limits.maxPayloads()) {
                                 return bad(sid, "more than " + limits.maxPayloads() + " payloads");
                             }
+                        }
+                        if (serializer == null) {
+                            serializer = new PayloadSerializer(Target.UPSTREAM, Math.min(length + 64, 8192));
                         }
                         serializer.startElement(r);
                         break;

@@ -59,11 +59,20 @@ final class HeldRequests {
         if (oldest == null) {
             return null;
         }
-        boolean urgent = held.stream().anyMatch(Held::urgent);
-        if (urgent || held.size() > hold || dataWaiting || now >= oldest.deadline) {
+        if (anyUrgent() || held.size() > hold || dataWaiting || now >= oldest.deadline) {
             return held.pollFirst();
         }
         return null;
+    }
+
+    /** A loop rather than a stream: this runs on every event, and the pipeline allocated each time. */
+    private boolean anyUrgent() {
+        for (Held h : held) {
+            if (h.urgent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The held request for {@code rid}, or null (a retransmission of it: XEP-0124 §14.3). */

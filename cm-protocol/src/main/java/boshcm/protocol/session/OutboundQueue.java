@@ -33,7 +33,7 @@ final class OutboundQueue {
 
     /** The next response's worth of payloads; empty when nothing waits. */
     List<XmlPayload> takeBatch(int maxPayloads, int maxBytes) {
-        List<XmlPayload> batch = new ArrayList<>();
+        List<XmlPayload> batch = new ArrayList<>(Math.min(queue.size(), maxPayloads)); // usually 1, not the default 10
         long taken = 0;
         while (!queue.isEmpty() && batch.size() < maxPayloads) {
             XmlPayload next = queue.peekFirst();

@@ -4,8 +4,6 @@ import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +23,11 @@ final class SessionStreams {
     private final Supplier<String> names;
     private final int remembered;
     private final LinkedHashMap<String, SessionStream> open = new LinkedHashMap<>();
+    /**
+     * The values of {@code open}, as an immutable list rebuilt when a stream opens or closes: read
+     * several times per event, it then allocates nothing (docs/benchmarks.md).
+     */
+    private List<SessionStream> all = List.of();
     private final ArrayDeque<SessionStream> ready = new ArrayDeque<>();
     private final ArrayDeque<String> recentlyClosed = new ArrayDeque<>();
     private SessionStream first;
@@ -54,6 +57,7 @@ final class SessionStreams {
     SessionStream open(String name, String domain, Optional<String> from, Optional<String> lang, String xmppVersion) {
         SessionStream s = new SessionStream(name, domain, from, lang, xmppVersion);
         open.put(name, s);
+        all = List.copyOf(open.values());
         opened++;
         if (first == null) {
             first = s;
@@ -71,9 +75,9 @@ final class SessionStreams {
         return open.get(name);
     }
 
-    /** The open streams, in the order they were opened. */
-    Collection<SessionStream> all() {
-        return Collections.unmodifiableCollection(open.values());
+    /** The open streams, in the order they were opened: a snapshot, unchanged by later opens and closes. */
+    List<SessionStream> all() {
+        return all;
     }
 
     int size() {
@@ -92,6 +96,7 @@ final class SessionStreams {
     /** The stream is closed: it gets no more events and no more client payloads. Any output it has stays queued. */
     void close(SessionStream s) {
         open.remove(s.name);
+        all = List.copyOf(open.values());
         remember(s.name);
     }
 
@@ -163,7 +168,7 @@ final class SessionStreams {
     /** Server payload bytes waiting on the open streams (U-15, S-10). */
     long bufferedBytes() {
         long n = 0;
-        for (SessionStream s : open.values()) {
+        for (SessionStream s : all) {
             n += s.outbound.bytes();
         }
         return n;

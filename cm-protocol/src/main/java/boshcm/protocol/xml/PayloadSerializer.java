@@ -79,7 +79,9 @@ public final class PayloadSerializer {
 
     private String topNamespace;
     private String topLocal;
-    private Map<String, String> topAttributes;
+    /** The top element's unprefixed attributes as name, value pairs; scratch, reused for every payload. */
+    private String[] topPairs = new String[10];
+    private int topPairCount;
 
     /** Per start tag scratch: the prefix chosen for each namespaced attribute. */
     private String[] attrPrefix = new String[8];
@@ -117,7 +119,8 @@ public final class PayloadSerializer {
         startTagOpen = false;
         topNamespace = null;
         topLocal = null;
-        topAttributes = null;
+        Arrays.fill(topPairs, 0, 2 * topPairCount, null);
+        topPairCount = 0;
         // The context the payload is written into: only the default namespace is known to be bound.
         push("", target.contextDefaultNamespace());
     }
@@ -191,7 +194,9 @@ public final class PayloadSerializer {
         if (top) {
             topNamespace = uri;
             topLocal = local;
-            topAttributes = attrs == 0 ? Map.of() : new HashMap<>(attrs * 2);
+            if (2 * attrs > topPairs.length) {
+                topPairs = new String[2 * attrs];
+            }
         }
         for (int i = 0; i < attrs; i++) {
             String value = reader.getAttributeValue(i);
@@ -200,7 +205,9 @@ public final class PayloadSerializer {
             writeQName(attrPrefix[i], aLocal);
             out.ascii("='").attributeValue(value).ascii('\'');
             if (top && attrPrefix[i].isEmpty()) {
-                topAttributes.put(aLocal, value);
+                topPairs[2 * topPairCount] = aLocal;
+                topPairs[2 * topPairCount + 1] = value;
+                topPairCount++;
             }
         }
         startTagOpen = true;
@@ -247,7 +254,8 @@ public final class PayloadSerializer {
         if (depth > 0) {
             return null;
         }
-        XmlPayload payload = new XmlPayload(topNamespace, topLocal, topAttributes, out.toByteArray());
+        XmlPayload payload = new XmlPayload(topNamespace, topLocal, attributeMap(topPairs, topPairCount),
+                out.toByteArray());
         reset();
         return payload;
     }
@@ -328,6 +336,39 @@ public final class PayloadSerializer {
         nsPrefix[nsCount] = prefix;
         nsUri[nsCount] = uri;
         nsCount++;
+    }
+
+    /**
+     * An immutable map of {@code count} name, value pairs. Stanzas carry a handful of attributes, so the
+     * usual sizes go straight into {@code Map.of}: a third of the bytes of a HashMap copied with
+     * {@code Map.copyOf}, once per payload (docs/benchmarks.md). Names are unique in well-formed XML;
+     * should a parser let a repeated one through, the last value wins, as it always did.
+     */
+    static Map<String, String> attributeMap(String[] p, int count) {
+        for (int i = 1; i < count; i++) {
+            for (int j = 0; j < i; j++) {
+                if (p[2 * i].equals(p[2 * j])) {
+                    return viaHashMap(p, count);
+                }
+            }
+        }
+        switch (count) {
+            case 0: return Map.of();
+            case 1: return Map.of(p[0], p[1]);
+            case 2: return Map.of(p[0], p[1], p[2], p[3]);
+            case 3: return Map.of(p[0], p[1], p[2], p[3], p[4], p[5]);
+            case 4: return Map.of(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+            case 5: return Map.of(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
+            default: return viaHashMap(p, count);
+        }
+    }
+
+    private static Map<String, String> viaHashMap(String[] p, int count) {
+        Map<String, String> m = new HashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            m.put(p[2 * i], p[2 * i + 1]);
+        }
+        return Map.copyOf(m);
     }
 
     private static String nonNull(String s) {

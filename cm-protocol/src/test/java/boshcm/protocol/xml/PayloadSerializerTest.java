@@ -232,4 +232,26 @@ class PayloadSerializerTest {
         assertThat(s.size()).isZero();
         assertThat(s.depth()).isZero();
     }
+
+    /** The top element's unprefixed attributes, at every count the map builder treats apart (0 to 5, then more). */
+    @Test
+    void topAttributesAtEveryCount() throws Exception {
+        for (int n = 0; n <= 7; n++) {
+            StringBuilder xml = new StringBuilder("<message xmlns='jabber:client' xml:lang='en'");
+            Map<String, String> expected = new java.util.HashMap<>();
+            for (int i = 0; i < n; i++) {
+                xml.append(" a").append(i).append("='v").append(i).append('\'');
+                expected.put("a" + i, "v" + i);
+            }
+            XmlPayload p = children(body(xml + "><x a='child'/></message>"), Target.UPSTREAM).get(0);
+            assertThat(p.attributes()).as("%d attributes", n).isEqualTo(expected);
+        }
+    }
+
+    /** Names are unique in well-formed XML; were one repeated, the last value wins, as with a HashMap. */
+    @Test
+    void repeatedAttributeNameKeepsTheLastValue() {
+        String[] pairs = {"id", "a", "to", "b", "id", "c"};
+        assertThat(PayloadSerializer.attributeMap(pairs, 3)).isEqualTo(Map.of("id", "c", "to", "b"));
+    }
 }
