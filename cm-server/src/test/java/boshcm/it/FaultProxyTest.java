@@ -108,6 +108,9 @@ class FaultProxyTest {
         writeUp.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         writeDown.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
+        // The proxy counts a chunk after writing it, so the peer can read it first: wait for the count.
+        proxy.awaitBytes(Direction.TO_SERVER, 15 + up.length, WAIT);
+        proxy.awaitBytes(Direction.TO_CLIENT, 11 + down.length, WAIT);
         assertThat(proxy.bytes(Direction.TO_SERVER)).isEqualTo(15 + up.length);
         assertThat(proxy.bytes(Direction.TO_CLIENT)).isEqualTo(11 + down.length);
         assertThat(proxy.accepted()).isEqualTo(1);
