@@ -1,0 +1,173 @@
+package boshcm.bench.load.run;
+
+import boshcm.bench.load.client.ClientSession;
+import boshcm.bench.load.client.Credentials;
+import boshcm.bench.load.client.Endpoint;
+import boshcm.bench.load.client.LoadClient;
+import boshcm.bench.load.measure.ProcProbe;
+import boshcm.bench.load.target.BenchProsody;
+import boshcm.bench.load.target.BoshcmServer;
+import boshcm.bench.load.target.MeasuredProcess;
+import boshcm.bench.load.target.ProsodyTarget;
+import boshcm.bench.load.target.Target;
+import boshcm.bench.load.target.TargetKind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the load benchmark: for each repetition, each target in turn (the order rotated every
+ * repetition, so that none always runs first on a cold machine): start it, log the sessions in,
+ * read idle memory, warm up, then one {@link MessagePhase} per offered rate; then log out and stop
+ * it. Every target gets a fresh Prosody (and boshcm) and a fresh load client.
+ */
+public final class LoadRun {
+
+    private final LoadOptions options;
+    private final PrintStream log;
+
+    public LoadRun(LoadOptions options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public List<TargetResult> run() throws IOException, InterruptedException {
+        java.nio.file.Files.createDirectories(options.workDir());
+        BenchProsody prosody = BenchProsody.prepare(options.workDir().resolve("prosody"), options.sessions(),
+                options.prosodyLogLevel());
+        BoshcmServer boshcm = new BoshcmServer(options.boshcmJar().toAbsolutePath(), options.boshcmJvmOptions(),
+                options.workDir().resolve("boshcm"));
+        String domain = options.auth() == Credentials.Mechanism.ANONYMOUS ? BenchProsody.ANON_DOMAIN : BenchProsody.DOMAIN;
+        List<TargetResult> results = new ArrayList<>();
+        List<TargetKind> kinds = options.targets();
+        for (int rep = 1; rep <= options.repeat(); rep++) {
+            for (int t = 0; t < kinds.size(); t++) {
+                TargetKind kind = kinds.get((t + rep - 1) % kinds.size());
+                Target target = new ProsodyTarget(kind, prosody, boshcm, domain);
+                log.printf("%n== %s (repetition %d of %d)%n", target.name(), rep, options.repeat());
+                results.add(runTarget(target, rep));
+            }
+        }
+        return results;
+    }
+
+    private TargetResult runTarget(Target target, int rep) throws InterruptedException {
+        LoginResult login = null;
+        MemoryResult memory = null;
+        List<RateResult> rates = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (target; LoadClient client = new LoadClient(options.threads())) {
+            target.start();
+            List<MeasuredProcess> processes = target.processes();
+            processes.forEach(p -> names.add(p.name()));
+            Endpoint endpoint = target.endpoint();
+            log.printf("   %s; processes %s; generator on %d %s loops%n", endpoint, processes, options.threads(),
+                    client.transport());
+            Map<String, Long> rssBefore = rss(processes);
+
+            List<ClientSession> sessions = new ArrayList<>();
+            for (int i = 0; i < options.sessions(); i++) {
+                Credentials credentials = options.auth() == Credentials.Mechanism.ANONYMOUS
+                        ? Credentials.anonymous(endpoint.domain())
+                        : Credentials.plain(endpoint.domain(), BenchProsody.username(i + 1), BenchProsody.password(i + 1));
+                sessions.add(client.newSession(i, credentials, endpoint));
+            }
+            Duration loginTimeout = Duration.ofSeconds(60 + options.sessions() / 50);
+            login = new LoginPhase(client, sessions, options.loginConcurrency()).run(loginTimeout);
+            log.printf("   login: %d/%d in %.2f s (%.0f/s), latency p50 %s p99 %s ms%n", login.ok(), login.sessions(),
+                    login.seconds(), login.rate(), Report.ms(login.latency().p50()), Report.ms(login.latency().p99()));
+            login.sampleFailures().forEach(f -> log.println("     " + f));
+
+            Thread.sleep(options.settle().toMillis());
+            memory = new MemoryResult(login.ok(), rssBefore, rss(processes));
+            for (String name : memory.rssIdle().keySet()) {
+                log.printf("   idle RSS %s: %.1f MiB, %.1f KiB/session%n", name, memory.rssIdle().get(name) / 1048576.0,
+                        memory.bytesPerSession(name) / 1024);
+            }
+
+            List<ClientSession> senders = pair(sessions);
+            if (senders.isEmpty()) {
+                throw new IllegalStateException("no pair of sessions logged in");
+            }
+            MessagePhase phase = new MessagePhase(client, senders, processes);
+            if (!options.warmup().isZero()) {
+                RateResult w = phase.run(options.rates().get(0), options.warmup(), options.drain());
+                log.printf("   warm-up at %s msg/s: %d sent, %d received%n", LoadOptions.number(w.offered()), w.sent(), w.received());
+            }
+            for (double rate : options.rates()) {
+                RateResult r = phase.run(rate, options.duration(), options.drain());
+                rates.add(r);
+                log.printf("   %6s msg/s: sent %d, received %d, lost %d, late %d | latency ms p50 %s p90 %s p99 %s max %s"
+                                + " | generator lag p99 %s ms | CPU µs/msg %s%n",
+                        LoadOptions.number(rate), r.sent(), r.received(), r.lost(), r.late(), Report.ms(r.latency().p50()),
+                        Report.ms(r.latency().p90()), Report.ms(r.latency().p99()), Report.ms(r.latency().max()),
+                        Report.ms(r.sendLag().p99()), cpuText(r));
+            }
+            logout(client, sessions);
+            return new TargetResult(target.name(), rep, names, login, memory, rates, null);
+        } catch (IOException | RuntimeException e) {
+            log.println("   FAILED: " + e);
+            log.println(target.diagnostics());
+            return new TargetResult(target.name(), rep, names, login, memory, rates, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static String cpuText(RateResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.cpuNanos().keySet().forEach(name -> sb.append(name).append(' ')
+                .append(String.format("%.1f", r.cpuMicrosPerMessage(name))).append(' '));
+        return sb.toString().trim();
+    }
+
+    /**
+     * Pairs session 2i with 2i+1 when both logged in (each sends to the other) and returns the
+     * senders. The peers' JIDs are read here, after the login phase's latch made them visible.
+     */
+    private List<ClientSession> pair(List<ClientSession> sessions) {
+        List<ClientSession> senders = new ArrayList<>();
+        for (int i = 0; i + 1 < sessions.size(); i += 2) {
+            ClientSession a = sessions.get(i);
+            ClientSession b = sessions.get(i + 1);
+            if (a.state() == ClientSession.State.READY && b.state() == ClientSession.State.READY) {
+                String aJid = a.fullJid();
+                String bJid = b.fullJid();
+                a.loop().loop().submit(() -> a.pairWith(bJid)).syncUninterruptibly();
+                b.loop().loop().submit(() -> b.pairWith(aJid)).syncUninterruptibly();
+                senders.add(a);
+                senders.add(b);
+            }
+        }
+        return senders;
+    }
+
+    /** Ends every session politely and waits (at most 10 s) for their connections to close. */
+    private void logout(LoadClient client, List<ClientSession> sessions) throws InterruptedException {
+        for (ClientSession s : sessions) {
+            s.loop().loop().execute(s::close);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            // Each loop counts its own sessions: their state is read on the thread that owns it.
+            long open = client.onEachLoop(ctx -> sessions.stream().filter(s -> s.loop() == ctx && !s.isClosed()).count())
+                    .stream().mapToLong(Long::longValue).sum();
+            if (open == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        log.println("   some sessions were still open 10 s after logout");
+    }
+
+    private static Map<String, Long> rss(List<MeasuredProcess> processes) throws IOException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (MeasuredProcess p : processes) {
+            out.put(p.name(), ProcProbe.rssBytes(p.pid()));
+        }
+        out.put("generator", ProcProbe.rssBytes(ProcProbe.self()));
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package boshcm.bench.load.run;
+
+import boshcm.bench.load.client.ClientSession;
+import boshcm.bench.load.client.LoadClient;
+import boshcm.bench.load.client.LoopContext;
+import boshcm.bench.load.measure.LoopStats;
+import boshcm.bench.load.measure.Percentiles;
+import boshcm.bench.load.measure.ProcProbe;
+import boshcm.bench.load.measure.RateSchedule;
+import boshcm.bench.load.target.MeasuredProcess;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One fixed offered rate for a fixed time, over all paired sessions: every session sends to its
+ * peer, the aggregate rate is split over the loops in proportion to their senders
+ * ({@link MessagePump}), then the phase waits (at most {@code drain}) for the last messages. CPU of
+ * each measured process and of the generator is read from /proc before and after.
+ */
+final class MessagePhase {
+
+    private final LoadClient client;
+    private final List<ClientSession> senders;
+    private final List<MeasuredProcess> processes;
+
+    MessagePhase(LoadClient client, List<ClientSession> senders, List<MeasuredProcess> processes) {
+        this.client = client;
+        this.senders = senders;
+        this.processes = processes;
+    }
+
+    RateResult run(double rate, Duration duration, Duration drain) throws IOException, InterruptedException {
+        client.onEachLoop(ctx -> {
+            ctx.stats.resetMessages();
+            return null;
+        });
+        Map<LoopContext, List<ClientSession>> byLoop = new LinkedHashMap<>();
+        for (ClientSession s : senders) {
+            byLoop.computeIfAbsent(s.loop(), k -> new ArrayList<>()).add(s);
+        }
+        Map<String, Long> cpuBefore = cpu();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        CountDownLatch done = new CountDownLatch(byLoop.size());
+        List<MessagePump> pumps = new ArrayList<>();
+        for (Map.Entry<LoopContext, List<ClientSession>> e : byLoop.entrySet()) {
+            double share = rate * e.getValue().size() / senders.size();
+            MessagePump pump = new MessagePump(e.getKey(), e.getValue(),
+                    RateSchedule.forDuration(start, share, duration.toNanos()), done);
+            pumps.add(pump);
+            e.getKey().loop().execute(pump::start);
+        }
+        if (!done.await(duration.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("message pumps did not finish");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long drainUntil = System.nanoTime() + drain.toNanos();
+        LoopStats stats = client.stats();
+        while (stats.received + stats.messageErrors < stats.sent && System.nanoTime() < drainUntil) {
+            Thread.sleep(10);
+            stats = client.stats();
+        }
+        Map<String, Long> cpuAfter = cpu();
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        cpuBefore.forEach((name, before) -> cpu.put(name, cpuAfter.get(name) - before));
+        long skipped = pumps.stream().mapToLong(p -> p.skipped).sum(); // written before done.countDown()
+        return new RateResult(rate, seconds, stats.sent, stats.received,
+                Math.max(0, stats.sent - stats.received - stats.messageErrors), stats.late, stats.afterGap,
+                stats.messageErrors, skipped, Percentiles.of(stats.messageLatency), Percentiles.of(stats.sendLag), cpu);
+    }
+
+    /** CPU time so far of every measured process and of this JVM, by name. */
+    Map<String, Long> cpu() throws IOException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (MeasuredProcess p : processes) {
+            out.put(p.name(), ProcProbe.cpuNanos(p.pid()));
+        }
+        out.put("generator", ProcProbe.cpuNanos(ProcProbe.self()));
+        return out;
+    }
+}
