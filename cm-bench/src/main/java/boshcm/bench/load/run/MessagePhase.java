@@ -58,7 +58,7 @@ final class MessagePhase {
         if (!done.await(duration.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("message pumps did not finish");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = duration.toNanos() / 1e9;
         long drainUntil = System.nanoTime() + drain.toNanos();
         LoopStats stats = client.stats();
         while (stats.received + stats.messageErrors < stats.sent && System.nanoTime() < drainUntil) {
