@@ -58,6 +58,7 @@ final class BoshConnection extends SimpleChannelInboundHandler<FullHttpResponse>
 
     private void connect() {
         connecting = true;
+        session.ctx.stats.connects++;
         ChannelFuture f = session.ctx.bootstrap.clone().handler(this).connect(session.endpoint.address());
         channel = f.channel();
         f.addListener(done -> {

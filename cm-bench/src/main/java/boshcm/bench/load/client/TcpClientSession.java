@@ -35,6 +35,7 @@ public final class TcpClientSession extends ClientSession implements StreamFrame
 
     @Override
     protected void connect() {
+        ctx.stats.connects++;
         ChannelFuture f = ctx.bootstrap.clone().handler(new Handler()).connect(endpoint.address());
         channel = f.channel();
         f.addListener(done -> {

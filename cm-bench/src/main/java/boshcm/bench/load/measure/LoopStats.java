@@ -23,9 +23,20 @@ public final class LoopStats {
     public long loggedIn;
     public long loginFailures;
     public long sessionsLost;
+    /** TCP connections the client opened (BOSH keeps them alive, so few after login). */
+    public long connects;
 
     public void recordLatencyNanos(Histogram histogram, long nanos) {
         histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
+    }
+
+    /** Clears the login numbers (after an unmeasured warm-up login). */
+    public void resetLogin() {
+        loginLatency.reset();
+        loggedIn = 0;
+        loginFailures = 0;
+        sessionsLost = 0;
+        connects = 0;
     }
 
     /** Clears the message-phase numbers (not the login ones). */
@@ -37,6 +48,7 @@ public final class LoopStats {
         afterGap = 0;
         late = 0;
         messageErrors = 0;
+        connects = 0;
     }
 
     public LoopStats copy() {
@@ -57,5 +69,6 @@ public final class LoopStats {
         loggedIn += o.loggedIn;
         loginFailures += o.loginFailures;
         sessionsLost += o.sessionsLost;
+        connects += o.connects;
     }
 }

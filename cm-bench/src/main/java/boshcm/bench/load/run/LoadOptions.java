@@ -22,6 +22,7 @@ public record LoadOptions(
         List<TargetKind> targets,
         Credentials.Mechanism auth,
         int loginConcurrency,
+        int loginWarmup,
         int threads,
         int repeat,
         Path boshcmJar,
@@ -41,12 +42,15 @@ public record LoadOptions(
               --sessions N            simulated users, logged in together (default 1000; even)
               --rates R,R,...         offered message rates in msg/s, all senders together (default 250,500,1000)
               --duration D            sending time per rate (default 10s)
-              --warmup D              unmeasured sending at the first rate before measuring (default 5s; 0s: none)
+              --warmup D              unmeasured sending at the highest rate before measuring, so that JIT
+                                      compilers (boshcm) are done (default 30s; 0s: none)
               --drain D               longest wait for the last messages after sending stops (default 5s)
               --settle D              pause after login before reading idle memory (default 3s)
               --targets T,T,...       c2s, boshcm, prosody-bosh (default: all three, in that order)
               --auth plain|anonymous  SASL mechanism (default plain; accounts are generated)
               --login-concurrency N   logins in flight at once (default 100)
+              --login-warmup N        sessions logged in and out, unmeasured, before the measured login
+                                      (default: as many as --sessions, at most 1000; 0: none)
               --threads N             load generator event loops (default 2)
               --repeat N              run every target N times, interleaved; tables show medians (default 1)
               --boshcm-jar PATH       (default cm-server/target/cm-server.jar)
@@ -60,10 +64,10 @@ public record LoadOptions(
             """;
 
     public static LoadOptions defaults() {
-        return new LoadOptions(1000, List.of(250.0, 500.0, 1000.0), Duration.ofSeconds(10), Duration.ofSeconds(5),
+        return new LoadOptions(1000, List.of(250.0, 500.0, 1000.0), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(3),
                 List.of(TargetKind.C2S, TargetKind.BOSHCM, TargetKind.PROSODY_BOSH), Credentials.Mechanism.PLAIN,
-                100, 2, 1, Path.of("cm-server/target/cm-server.jar"), List.of(), Path.of("/tmp/boshcm-load"),
+                100, -1, 2, 1, Path.of("cm-server/target/cm-server.jar"), List.of(), Path.of("/tmp/boshcm-load"),
                 Path.of("cm-bench/target/load-report.md"), "warn", false);
     }
 
@@ -87,6 +91,7 @@ public record LoadOptions(
                 b.rates = List.of(10.0);
                 b.duration = Duration.ofSeconds(2);
                 b.warmup = Duration.ZERO;
+                b.loginWarmup = 0;
                 b.settle = Duration.ofSeconds(1);
                 b.drain = Duration.ofSeconds(3);
                 continue;
@@ -109,6 +114,7 @@ public record LoadOptions(
                             .filter(s -> !s.isEmpty()).map(TargetKind::parse).toList();
                     case "--auth" -> b.auth = Credentials.Mechanism.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                     case "--login-concurrency" -> b.loginConcurrency = positive(arg, Integer.parseInt(value));
+                    case "--login-warmup" -> b.loginWarmup = Integer.parseInt(value);
                     case "--threads" -> b.threads = positive(arg, Integer.parseInt(value));
                     case "--repeat" -> b.repeat = positive(arg, Integer.parseInt(value));
                     case "--boshcm-jar" -> b.boshcmJar = Path.of(value);
@@ -122,6 +128,9 @@ public record LoadOptions(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(arg + ": not a number: " + value);
             }
+        }
+        if (b.loginWarmup < 0) {
+            b.loginWarmup = Math.min(b.sessions, 1000); // the default: one round of real logins, at most 1000
         }
         if (b.sessions % 2 != 0) {
             throw new IllegalArgumentException("--sessions must be even (sessions are paired), got " + b.sessions);
@@ -183,6 +192,7 @@ public record LoadOptions(
         sb.append(" --targets ").append(String.join(",", targets.stream().map(TargetKind::option).toList()));
         sb.append(" --auth ").append(auth.name().toLowerCase(java.util.Locale.ROOT));
         sb.append(" --login-concurrency ").append(loginConcurrency);
+        sb.append(" --login-warmup ").append(loginWarmup);
         sb.append(" --threads ").append(threads);
         sb.append(" --repeat ").append(repeat);
         if (!boshcmJvmOptions.isEmpty()) {
@@ -209,6 +219,7 @@ public record LoadOptions(
         List<TargetKind> targets;
         Credentials.Mechanism auth;
         int loginConcurrency;
+        int loginWarmup;
         int threads;
         int repeat;
         Path boshcmJar;
@@ -228,6 +239,7 @@ public record LoadOptions(
             targets = o.targets;
             auth = o.auth;
             loginConcurrency = o.loginConcurrency;
+            loginWarmup = o.loginWarmup;
             threads = o.threads;
             repeat = o.repeat;
             boshcmJar = o.boshcmJar;
@@ -240,7 +252,7 @@ public record LoadOptions(
 
         LoadOptions build() {
             return new LoadOptions(sessions, rates, duration, warmup, drain, settle, targets, auth, loginConcurrency,
-                    threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, keep);
+                    loginWarmup, threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, keep);
         }
     }
 }

@@ -67,16 +67,23 @@ public final class LoadRun {
             Endpoint endpoint = target.endpoint();
             log.printf("   %s; processes %s; generator on %d %s loops%n", endpoint, processes, options.threads(),
                     client.transport());
+            Duration loginTimeout = Duration.ofSeconds(60 + options.sessions() / 50);
+            if (options.loginWarmup() > 0) {
+                // JIT-compiled servers (boshcm) log in several times slower while cold: warm every target alike.
+                List<ClientSession> warm = sessions(client, endpoint, options.loginWarmup());
+                LoginResult w = new LoginPhase(client, warm, options.loginConcurrency()).run(loginTimeout);
+                logout(client, warm);
+                client.onEachLoop(ctx -> {
+                    ctx.stats.resetLogin();
+                    return null;
+                });
+                log.printf("   warm-up login: %d/%d in %.2f s (%.0f/s), then logged out%n", w.ok(), w.sessions(),
+                        w.seconds(), w.rate());
+                Thread.sleep(options.settle().toMillis());
+            }
             Map<String, Long> rssBefore = rss(processes);
 
-            List<ClientSession> sessions = new ArrayList<>();
-            for (int i = 0; i < options.sessions(); i++) {
-                Credentials credentials = options.auth() == Credentials.Mechanism.ANONYMOUS
-                        ? Credentials.anonymous(endpoint.domain())
-                        : Credentials.plain(endpoint.domain(), BenchProsody.username(i + 1), BenchProsody.password(i + 1));
-                sessions.add(client.newSession(i, credentials, endpoint));
-            }
-            Duration loginTimeout = Duration.ofSeconds(60 + options.sessions() / 50);
+            List<ClientSession> sessions = sessions(client, endpoint, options.sessions());
             login = new LoginPhase(client, sessions, options.loginConcurrency()).run(loginTimeout);
             log.printf("   login: %d/%d in %.2f s (%.0f/s), latency p50 %s p99 %s ms%n", login.ok(), login.sessions(),
                     login.seconds(), login.rate(), Report.ms(login.latency().p50()), Report.ms(login.latency().p99()));
@@ -95,15 +102,18 @@ public final class LoadRun {
             }
             MessagePhase phase = new MessagePhase(client, senders, processes);
             if (!options.warmup().isZero()) {
-                RateResult w = phase.run(options.rates().get(0), options.warmup(), options.drain());
-                log.printf("   warm-up at %s msg/s: %d sent, %d received%n", LoadOptions.number(w.offered()), w.sent(), w.received());
+                double highest = options.rates().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+                RateResult w = phase.run(highest, options.warmup(), options.drain());
+                log.printf("   warm-up at %s msg/s for %s: %d sent, %d received%n", LoadOptions.number(w.offered()),
+                        LoadOptions.text(options.warmup()), w.sent(), w.received());
             }
             for (double rate : options.rates()) {
                 RateResult r = phase.run(rate, options.duration(), options.drain());
                 rates.add(r);
-                log.printf("   %6s msg/s: sent %d, received %d, lost %d, late %d | latency ms p50 %s p90 %s p99 %s max %s"
-                                + " | generator lag p99 %s ms | CPU µs/msg %s%n",
-                        LoadOptions.number(rate), r.sent(), r.received(), r.lost(), r.late(), Report.ms(r.latency().p50()),
+                log.printf("   %6s msg/s: sent %d, received %d, lost %d, late %d, connects %d | latency ms p50 %s p90 %s"
+                                + " p99 %s max %s | generator lag p99 %s ms | CPU µs/msg %s%n",
+                        LoadOptions.number(rate), r.sent(), r.received(), r.lost(), r.late(), r.connects(),
+                        Report.ms(r.latency().p50()),
                         Report.ms(r.latency().p90()), Report.ms(r.latency().p99()), Report.ms(r.latency().max()),
                         Report.ms(r.sendLag().p99()), cpuText(r));
             }
@@ -114,6 +124,18 @@ public final class LoadRun {
             log.println(target.diagnostics());
             return new TargetResult(target.name(), rep, names, login, memory, rates, String.valueOf(e.getMessage()));
         }
+    }
+
+    /** Sessions 0..n-1 (users u1..un, or anonymous), not started. */
+    private List<ClientSession> sessions(LoadClient client, Endpoint endpoint, int n) {
+        List<ClientSession> sessions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Credentials credentials = options.auth() == Credentials.Mechanism.ANONYMOUS
+                    ? Credentials.anonymous(endpoint.domain())
+                    : Credentials.plain(endpoint.domain(), BenchProsody.username(i + 1), BenchProsody.password(i + 1));
+            sessions.add(client.newSession(i, credentials, endpoint));
+        }
+        return sessions;
     }
 
     private static String cpuText(RateResult r) {

@@ -71,7 +71,7 @@ final class MessagePhase {
         long skipped = pumps.stream().mapToLong(p -> p.skipped).sum(); // written before done.countDown()
         return new RateResult(rate, seconds, stats.sent, stats.received,
                 Math.max(0, stats.sent - stats.received - stats.messageErrors), stats.late, stats.afterGap,
-                stats.messageErrors, skipped, Percentiles.of(stats.messageLatency), Percentiles.of(stats.sendLag), cpu);
+                stats.messageErrors, skipped, stats.connects, Percentiles.of(stats.messageLatency), Percentiles.of(stats.sendLag), cpu);
     }
 
     /** CPU time so far of every measured process and of this JVM, by name. */

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param afterGap received with an earlier number still missing at the time
  * @param errors   {@code <message type='error'/>} bounces received
  * @param skipped  due while the sending session was down, so not sent
+ * @param connects TCP connections the client opened during the phase (keep-alive should make it ~0)
  */
 public record RateResult(double offered, double seconds, long sent, long received, long lost, long late, long afterGap,
-                         long errors, long skipped, Percentiles latency, Percentiles sendLag, Map<String, Long> cpuNanos) {
+                         long errors, long skipped, long connects, Percentiles latency, Percentiles sendLag,
+                         Map<String, Long> cpuNanos) {
 
     /** CPU microseconds per delivered message for {@code process}; NaN if nothing was delivered. */
     public double cpuMicrosPerMessage(String process) {
