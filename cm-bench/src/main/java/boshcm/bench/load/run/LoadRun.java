@@ -67,11 +67,12 @@ public final class LoadRun {
             Endpoint endpoint = target.endpoint();
             log.printf("   %s; processes %s; generator on %d %s loops%n", endpoint, processes, options.threads(),
                     client.transport());
+            CpuClock cpu = new CpuClock(processes);
             Duration loginTimeout = Duration.ofSeconds(60 + options.sessions() / 50);
             if (options.loginWarmup() > 0) {
                 // JIT-compiled servers (boshcm) log in several times slower while cold: warm every target alike.
                 List<ClientSession> warm = sessions(client, endpoint, options.loginWarmup());
-                LoginResult w = new LoginPhase(client, warm, options.loginConcurrency()).run(loginTimeout);
+                LoginResult w = new LoginPhase(client, warm, options.loginConcurrency(), cpu).run(loginTimeout);
                 logout(client, warm);
                 client.onEachLoop(ctx -> {
                     ctx.stats.resetLogin();
@@ -84,9 +85,11 @@ public final class LoadRun {
             Map<String, Long> rssBefore = rss(processes);
 
             List<ClientSession> sessions = sessions(client, endpoint, options.sessions());
-            login = new LoginPhase(client, sessions, options.loginConcurrency()).run(loginTimeout);
-            log.printf("   login: %d/%d in %.2f s (%.0f/s), latency p50 %s p99 %s ms%n", login.ok(), login.sessions(),
-                    login.seconds(), login.rate(), Report.ms(login.latency().p50()), Report.ms(login.latency().p99()));
+            login = new LoginPhase(client, sessions, options.loginConcurrency(), cpu).run(loginTimeout);
+            LoginResult l = login;
+            log.printf("   login: %d/%d in %.2f s (%.0f/s), latency p50 %s p99 %s ms | CPU µs/login %s%n", l.ok(), l.sessions(),
+                    l.seconds(), l.rate(), Report.ms(l.latency().p50()), Report.ms(l.latency().p99()),
+                    perProcess(l.cpuNanos().keySet(), l::cpuMicrosPerLogin));
             login.sampleFailures().forEach(f -> log.println("     " + f));
 
             Thread.sleep(options.settle().toMillis());
@@ -100,7 +103,7 @@ public final class LoadRun {
             if (senders.isEmpty()) {
                 throw new IllegalStateException("no pair of sessions logged in");
             }
-            MessagePhase phase = new MessagePhase(client, senders, processes);
+            MessagePhase phase = new MessagePhase(client, senders, cpu);
             if (!options.warmup().isZero()) {
                 double highest = options.rates().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
                 RateResult w = phase.run(highest, options.warmup(), options.drain());
@@ -115,7 +118,8 @@ public final class LoadRun {
                         LoadOptions.number(rate), r.sent(), r.received(), r.lost(), r.late(), r.connects(),
                         Report.ms(r.latency().p50()),
                         Report.ms(r.latency().p90()), Report.ms(r.latency().p99()), Report.ms(r.latency().max()),
-                        Report.ms(r.sendLag().p99()), cpuText(r));
+                        Report.ms(r.sendLag().p99()),
+                        perProcess(r.cpuNanos().keySet(), r::cpuMicrosPerMessage));
             }
             logout(client, sessions);
             return new TargetResult(target.name(), rep, names, login, memory, rates, null);
@@ -138,10 +142,9 @@ public final class LoadRun {
         return sessions;
     }
 
-    private static String cpuText(RateResult r) {
+    private static String perProcess(java.util.Collection<String> names, java.util.function.ToDoubleFunction<String> value) {
         StringBuilder sb = new StringBuilder();
-        r.cpuNanos().keySet().forEach(name -> sb.append(name).append(' ')
-                .append(String.format("%.1f", r.cpuMicrosPerMessage(name))).append(' '));
+        names.forEach(name -> sb.append(name).append(' ').append(String.format("%.0f", value.applyAsDouble(name))).append(' '));
         return sb.toString().trim();
     }
 

@@ -5,10 +5,12 @@ import boshcm.bench.load.client.LoadClient;
 import boshcm.bench.load.client.SessionEvents;
 import boshcm.bench.load.measure.LoopStats;
 import boshcm.bench.load.measure.Percentiles;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,20 +31,25 @@ final class LoginPhase implements SessionEvents {
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private volatile long lastOutcomeNanos;
 
-    LoginPhase(LoadClient client, List<ClientSession> sessions, int concurrency) {
+    private final CpuClock cpu;
+
+    LoginPhase(LoadClient client, List<ClientSession> sessions, int concurrency, CpuClock cpu) {
+        this.cpu = cpu;
         this.client = client;
         this.sessions = sessions;
         this.concurrency = concurrency;
         this.finished = new CountDownLatch(sessions.size());
     }
 
-    LoginResult run(Duration timeout) throws InterruptedException {
+    LoginResult run(Duration timeout) throws InterruptedException, IOException {
+        Map<String, Long> cpuBefore = cpu.read();
         long start = System.nanoTime();
         for (int i = 0; i < Math.min(concurrency, sessions.size()); i++) {
             startNext();
         }
         boolean all = finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long end = all ? lastOutcomeNanos : System.nanoTime();
+        Map<String, Long> cpuUsed = cpu.since(cpuBefore);
         LoopStats stats = client.stats();
         int ok = (int) stats.loggedIn;
         int failed = sessions.size() - ok;
@@ -54,7 +61,7 @@ final class LoginPhase implements SessionEvents {
             sample.add((sessions.size() - (sessions.size() - finished.getCount())) + " logins still unfinished after " + timeout);
         }
         return new LoginResult(sessions.size(), concurrency, ok, failed, (end - start) / 1e9,
-                Percentiles.of(stats.loginLatency), sample);
+                Percentiles.of(stats.loginLatency), sample, cpuUsed);
     }
 
     private void startNext() {

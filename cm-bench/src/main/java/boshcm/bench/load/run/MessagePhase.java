@@ -5,9 +5,7 @@ import boshcm.bench.load.client.LoadClient;
 import boshcm.bench.load.client.LoopContext;
 import boshcm.bench.load.measure.LoopStats;
 import boshcm.bench.load.measure.Percentiles;
-import boshcm.bench.load.measure.ProcProbe;
 import boshcm.bench.load.measure.RateSchedule;
-import boshcm.bench.load.target.MeasuredProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,12 +25,12 @@ final class MessagePhase {
 
     private final LoadClient client;
     private final List<ClientSession> senders;
-    private final List<MeasuredProcess> processes;
+    private final CpuClock cpu;
 
-    MessagePhase(LoadClient client, List<ClientSession> senders, List<MeasuredProcess> processes) {
+    MessagePhase(LoadClient client, List<ClientSession> senders, CpuClock cpu) {
         this.client = client;
         this.senders = senders;
-        this.processes = processes;
+        this.cpu = cpu;
     }
 
     RateResult run(double rate, Duration duration, Duration drain) throws IOException, InterruptedException {
@@ -44,7 +42,7 @@ final class MessagePhase {
         for (ClientSession s : senders) {
             byLoop.computeIfAbsent(s.loop(), k -> new ArrayList<>()).add(s);
         }
-        Map<String, Long> cpuBefore = cpu();
+        Map<String, Long> cpuBefore = cpu.read();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         CountDownLatch done = new CountDownLatch(byLoop.size());
         List<MessagePump> pumps = new ArrayList<>();
@@ -65,22 +63,10 @@ final class MessagePhase {
             Thread.sleep(10);
             stats = client.stats();
         }
-        Map<String, Long> cpuAfter = cpu();
-        Map<String, Long> cpu = new LinkedHashMap<>();
-        cpuBefore.forEach((name, before) -> cpu.put(name, cpuAfter.get(name) - before));
+        Map<String, Long> cpuUsed = cpu.since(cpuBefore);
         long skipped = pumps.stream().mapToLong(p -> p.skipped).sum(); // written before done.countDown()
         return new RateResult(rate, seconds, stats.sent, stats.received,
                 Math.max(0, stats.sent - stats.received - stats.messageErrors), stats.late, stats.afterGap,
-                stats.messageErrors, skipped, stats.connects, Percentiles.of(stats.messageLatency), Percentiles.of(stats.sendLag), cpu);
-    }
-
-    /** CPU time so far of every measured process and of this JVM, by name. */
-    Map<String, Long> cpu() throws IOException {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (MeasuredProcess p : processes) {
-            out.put(p.name(), ProcProbe.cpuNanos(p.pid()));
-        }
-        out.put("generator", ProcProbe.cpuNanos(ProcProbe.self()));
-        return out;
+                stats.messageErrors, skipped, stats.connects, Percentiles.of(stats.messageLatency), Percentiles.of(stats.sendLag), cpuUsed);
     }
 }

@@ -65,13 +65,16 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("### Login (").append(options.sessions()).append(" sessions, ").append(options.loginConcurrency())
                 .append(" in flight)\n\n");
-        md.append("| target | logged in | logins/s | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        md.append("| target | logged in | logins/s | p50 ms | p99 ms | max ms | servers CPU µs/login | generator CPU µs/login |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         byTarget.forEach((name, runs) -> md.append("| ").append(name)
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().ok(), "%.0f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().rate(), "%.0f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().p50() / 1000.0, "%.2f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().p99() / 1000.0, "%.2f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().max() / 1000.0, "%.2f"))
+                .append(" | ").append(cell(runs, Report::serversLoginCpu, "%.0f"))
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().cpuMicrosPerLogin(CpuClock.GENERATOR), "%.0f"))
                 .append(" |\n"));
 
         md.append("\n### End-to-end message latency\n\n");
@@ -109,7 +112,7 @@ final class Report {
                     md.append(' ').append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).cpuMicrosPerMessage(p), "%.1f")).append(" |");
                 }
                 md.append(' ').append(cell(runs, r -> serversCpu(r, k), "%.1f")).append(" |");
-                md.append(' ').append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).cpuMicrosPerMessage("generator"), "%.1f")).append(" |\n");
+                md.append(' ').append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).cpuMicrosPerMessage(CpuClock.GENERATOR), "%.1f")).append(" |\n");
             });
         }
 
@@ -172,6 +175,18 @@ final class Report {
             default -> x.latency().max();
         };
         return micros / 1000.0;
+    }
+
+    /** CPU per login of every process but the generator, summed. */
+    private static double serversLoginCpu(TargetResult r) {
+        if (r.login() == null) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (String p : r.processes()) {
+            sum += r.login().cpuMicrosPerLogin(p);
+        }
+        return sum;
     }
 
     /** CPU per message of every process but the generator, summed. */

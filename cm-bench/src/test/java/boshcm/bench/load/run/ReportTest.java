@@ -9,7 +9,7 @@ class ReportTest {
 
     private static TargetResult withLoginRate(double okPerSecond) {
         LoginResult login = new LoginResult(100, 10, 100, 0, 100 / okPerSecond,
-                boshcm.bench.load.measure.Percentiles.EMPTY, List.of());
+                boshcm.bench.load.measure.Percentiles.EMPTY, List.of(), java.util.Map.of());
         return new TargetResult("t", 1, List.of(), login, null, List.of(), null);
     }
 
