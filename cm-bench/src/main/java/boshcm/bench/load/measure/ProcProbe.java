@@ -48,6 +48,25 @@ public final class ProcProbe {
         throw new IllegalArgumentException("no VmRSS line");
     }
 
+    /** The soft limit on open files of {@code pid} ({@code Max open files} in {@code /proc/<pid>/limits}); -1 if unlimited or unknown. */
+    public static long openFileLimit(long pid) {
+        try {
+            return openFileLimit(Files.readString(Path.of("/proc", Long.toString(pid), "limits"), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static long openFileLimit(String limits) {
+        for (String line : limits.split("\n")) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+            }
+        }
+        return -1;
+    }
+
     /** This JVM's pid (the load generator). */
     public static long self() {
         return ProcessHandle.current().pid();

@@ -1,5 +1,6 @@
 package boshcm.bench.load.run;
 
+import boshcm.bench.load.measure.ProcProbe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,6 +19,14 @@ public final class LoadBenchmark {
         Machine machine = Machine.describe();
         out.println("load benchmark: " + options.commandLine());
         out.println("machine: " + machine.text());
+        // Each BOSH session holds up to 2 connections here and 3 in boshcm (2 HTTP, 1 upstream);
+        // server processes inherit this JVM's limit, which the JVM raises to the hard limit at start.
+        long limit = ProcProbe.openFileLimit(ProcProbe.self());
+        long needed = 3L * options.sessions() + 200;
+        if (limit >= 0 && limit < needed) {
+            out.printf("WARNING: open-file limit %d is below the ~%d that %d BOSH sessions need in boshcm;"
+                    + " raise the hard limit (ulimit -Hn) or expect connection failures%n", limit, needed, options.sessions());
+        }
         List<TargetResult> results = new LoadRun(options, out).run();
         Report report = new Report(options, machine, results);
         out.println();

@@ -13,6 +13,10 @@ import boshcm.bench.load.target.Target;
 import boshcm.bench.load.target.TargetKind;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.HdrHistogram.Histogram;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,6 +117,7 @@ public final class LoadRun {
             for (double rate : options.rates()) {
                 RateResult r = phase.run(rate, options.duration(), options.drain());
                 rates.add(r);
+                writeHistogram(target.name(), rep, rate, phase.lastLatency);
                 log.printf("   %6s msg/s: sent %d, received %d, lost %d, late %d, connects %d | latency ms p50 %s p90 %s"
                                 + " p99 %s max %s | generator lag p99 %s ms | CPU µs/msg %s%n",
                         LoadOptions.number(rate), r.sent(), r.received(), r.lost(), r.late(), r.connects(),
@@ -127,6 +132,21 @@ public final class LoadRun {
             log.println("   FAILED: " + e);
             log.println(target.diagnostics());
             return new TargetResult(target.name(), rep, names, login, memory, rates, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Writes the full latency distribution of one phase in HdrHistogram's percentile format (values
+     * in ms), next to the report: {@code load-hgrm/<target>-r<rep>-<rate>.hgrm}. HdrHistogram's
+     * plotter reads these.
+     */
+    private void writeHistogram(String target, int rep, double rate, Histogram latency) throws IOException {
+        Path dir = options.report().toAbsolutePath().getParent().resolve("load-hgrm");
+        Files.createDirectories(dir);
+        String name = target.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(java.util.Locale.ROOT)
+                + "-r" + rep + "-" + LoadOptions.number(rate) + ".hgrm";
+        try (PrintStream out = new PrintStream(Files.newOutputStream(dir.resolve(name)), false, StandardCharsets.UTF_8)) {
+            latency.outputPercentileDistribution(out, 1000.0);
         }
     }
 

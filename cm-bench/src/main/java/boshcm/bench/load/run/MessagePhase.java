@@ -7,6 +7,7 @@ import boshcm.bench.load.measure.LoopStats;
 import boshcm.bench.load.measure.Percentiles;
 import boshcm.bench.load.measure.RateSchedule;
 import java.io.IOException;
+import org.HdrHistogram.Histogram;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ final class MessagePhase {
     private final LoadClient client;
     private final List<ClientSession> senders;
     private final CpuClock cpu;
+    /** The merged latency histogram (µs) of the last {@link #run}, for the .hgrm files. */
+    Histogram lastLatency;
 
     MessagePhase(LoadClient client, List<ClientSession> senders, CpuClock cpu) {
         this.client = client;
@@ -64,6 +67,7 @@ final class MessagePhase {
             stats = client.stats();
         }
         Map<String, Long> cpuUsed = cpu.since(cpuBefore);
+        lastLatency = stats.messageLatency;
         long skipped = pumps.stream().mapToLong(p -> p.skipped).sum(); // written before done.countDown()
         return new RateResult(rate, seconds, stats.sent, stats.received,
                 Math.max(0, stats.sent - stats.received - stats.messageErrors), stats.late, stats.afterGap,

@@ -21,6 +21,15 @@ class ProcProbeTest {
     }
 
     @Test
+    void openFileLimitIsTheSoftLimit() {
+        String limits = "Limit                     Soft Limit           Hard Limit           Units     \n"
+                + "Max cpu time              unlimited            unlimited            seconds   \n"
+                + "Max open files            20000                20000                files     \n";
+        assertThat(ProcProbe.openFileLimit(limits)).isEqualTo(20000);
+        assertThat(ProcProbe.openFileLimit("Max open files            unlimited            unlimited            files\n")).isEqualTo(-1);
+    }
+
+    @Test
     void thisProcessCanBeRead() throws IOException {
         assertThat(ProcProbe.rssBytes(ProcProbe.self())).isPositive();
         assertThat(ProcProbe.cpuNanos(ProcProbe.self())).isNotNegative();
