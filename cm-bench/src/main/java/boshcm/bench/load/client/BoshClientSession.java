@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * response and then leaves in one request. Requests carry consecutive rids; responses are handled
  * in the order they arrive.
  *
- * <p>Messages waiting to be sent are kept as (seq, due time) pairs in a ring, and written straight
+ * <p>Messages waiting to be sent are kept as (seq, time stamp) pairs in a ring, and written straight
  * into the request buffer, so a message costs no allocation besides the pooled buffer and Netty's
  * request object.
  */
@@ -80,7 +80,7 @@ public final class BoshClientSession extends ClientSession implements BoshRespon
     }
 
     @Override
-    public void sendChat(long seq, long dueNanos) {
+    public void sendChat(long seq, long stampNanos) {
         if (state != State.READY) {
             return;
         }
@@ -94,7 +94,7 @@ public final class BoshClientSession extends ClientSession implements BoshRespon
         }
         int tail = (ringHead + ringSize * 2) % ring.length;
         ring[tail] = seq;
-        ring[tail + 1] = dueNanos;
+        ring[tail + 1] = stampNanos;
         ringSize++;
         pump();
     }
@@ -132,10 +132,10 @@ public final class BoshClientSession extends ClientSession implements BoshRespon
             }
             while (ringSize > 0) {
                 long seq = ring[ringHead];
-                long due = ring[ringHead + 1];
+                long stamp = ring[ringHead + 1];
                 ringHead = (ringHead + 2) % ring.length;
                 ringSize--;
-                ChatFormat.write(buf, peerPrefix, seq, due);
+                ChatFormat.write(buf, peerPrefix, seq, stamp);
             }
             buf.writeBytes(BODY_END);
         }

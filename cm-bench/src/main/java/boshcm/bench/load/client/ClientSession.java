@@ -71,8 +71,11 @@ public abstract class ClientSession implements StanzaListener, LoginFlow.Actions
     /** Opens the transport and begins the XMPP stream. */
     protected abstract void connect();
 
-    /** Sends benchmark message {@code seq}, due at {@code dueNanos}, to the peer. */
-    public abstract void sendChat(long seq, long dueNanos);
+    /**
+     * Sends benchmark message {@code seq} to the peer, stamped with {@code stampNanos} (the
+     * {@link System#nanoTime()} its latency is measured from).
+     */
+    public abstract void sendChat(long seq, long stampNanos);
 
     /** Ends the session politely (BOSH terminate, {@code </stream:stream>}); call on the loop. */
     public abstract void close();

@@ -65,12 +65,12 @@ public final class TcpClientSession extends ClientSession implements StreamFrame
     }
 
     @Override
-    public void sendChat(long seq, long dueNanos) {
+    public void sendChat(long seq, long stampNanos) {
         if (state != State.READY) {
             return;
         }
         ByteBuf buf = ctx.alloc.buffer(ChatFormat.maxLength(peerPrefix));
-        ChatFormat.write(buf, peerPrefix, seq, dueNanos);
+        ChatFormat.write(buf, peerPrefix, seq, stampNanos);
         channel.writeAndFlush(buf, channel.voidPromise());
     }
 

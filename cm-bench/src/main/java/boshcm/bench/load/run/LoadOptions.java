@@ -30,6 +30,7 @@ public record LoadOptions(
         Path workDir,
         Path report,
         String prosodyLogLevel,
+        List<String> prosodyExtra,
         boolean keep) {
 
     public static final String USAGE = """
@@ -58,6 +59,8 @@ public record LoadOptions(
               --work-dir DIR          configs, data and logs (default /tmp/boshcm-load)
               --report FILE           Markdown report (default cm-bench/target/load-report.md)
               --prosody-log LEVEL     Prosody log level (default warn)
+              --prosody-extra LUA     a line added to Prosody's global configuration, e.g.
+                                      'network_settings = { nagle = false }' (repeatable)
               --keep                  keep the work directory (default: deleted on success)
               --smoke                 a quick check: --sessions 10 --rates 10 --duration 2s --warmup 0s
             Durations: 500ms, 10s, 2m.
@@ -68,7 +71,7 @@ public record LoadOptions(
                 Duration.ofSeconds(5), Duration.ofSeconds(3),
                 List.of(TargetKind.C2S, TargetKind.BOSHCM, TargetKind.PROSODY_BOSH), Credentials.Mechanism.PLAIN,
                 100, -1, 2, 1, Path.of("cm-server/target/cm-server.jar"), List.of(), Path.of("/tmp/boshcm-load"),
-                Path.of("cm-bench/target/load-report.md"), "warn", false);
+                Path.of("cm-bench/target/load-report.md"), "warn", List.of(), false);
     }
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} naming the bad option. */
@@ -123,6 +126,11 @@ public record LoadOptions(
                     case "--work-dir" -> b.workDir = Path.of(value);
                     case "--report" -> b.report = Path.of(value);
                     case "--prosody-log" -> b.prosodyLogLevel = value;
+                    case "--prosody-extra" -> {
+                        List<String> extra = new ArrayList<>(b.prosodyExtra);
+                        extra.add(value);
+                        b.prosodyExtra = List.copyOf(extra);
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             } catch (NumberFormatException e) {
@@ -195,6 +203,9 @@ public record LoadOptions(
         sb.append(" --login-warmup ").append(loginWarmup);
         sb.append(" --threads ").append(threads);
         sb.append(" --repeat ").append(repeat);
+        for (String line : prosodyExtra) {
+            sb.append(" --prosody-extra '").append(line).append('\'');
+        }
         if (!boshcmJvmOptions.isEmpty()) {
             sb.append(" --boshcm-jvm-opts '").append(String.join(" ", boshcmJvmOptions)).append('\'');
         }
@@ -227,6 +238,7 @@ public record LoadOptions(
         Path workDir;
         Path report;
         String prosodyLogLevel;
+        List<String> prosodyExtra;
         boolean keep;
 
         Builder(LoadOptions o) {
@@ -247,12 +259,13 @@ public record LoadOptions(
             workDir = o.workDir;
             report = o.report;
             prosodyLogLevel = o.prosodyLogLevel;
+            prosodyExtra = o.prosodyExtra;
             keep = o.keep;
         }
 
         LoadOptions build() {
             return new LoadOptions(sessions, rates, duration, warmup, drain, settle, targets, auth, loginConcurrency,
-                    loginWarmup, threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, keep);
+                    loginWarmup, threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, prosodyExtra, keep);
         }
     }
 }

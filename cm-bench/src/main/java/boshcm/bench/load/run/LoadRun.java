@@ -42,7 +42,7 @@ public final class LoadRun {
     public List<TargetResult> run() throws IOException, InterruptedException {
         java.nio.file.Files.createDirectories(options.workDir());
         BenchProsody prosody = BenchProsody.prepare(options.workDir().resolve("prosody"), options.sessions(),
-                options.prosodyLogLevel());
+                options.prosodyLogLevel(), options.prosodyExtra());
         BoshcmServer boshcm = new BoshcmServer(options.boshcmJar().toAbsolutePath(), options.boshcmJvmOptions(),
                 options.workDir().resolve("boshcm"));
         String domain = options.auth() == Credentials.Mechanism.ANONYMOUS ? BenchProsody.ANON_DOMAIN : BenchProsody.DOMAIN;

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The benchmark message:
  * {@code <message to='u2@bench.test/r' type='chat' xmlns='jabber:client'><body>17 81234567890123</body></message>},
- * whose body holds the sender's sequence number and the {@link System#nanoTime()} it was due to be
- * sent; the receiver runs in the same process, so the two clocks are one. Each sender writes the
+ * whose body holds the sender's sequence number and the {@link System#nanoTime()} at which it was
+ * handed to the sending session; the receiver runs in the same process, so the two clocks are one. Each sender writes the
  * fixed part once ({@link #prefix}) and only the two numbers per message.
  */
 public final class ChatFormat {
