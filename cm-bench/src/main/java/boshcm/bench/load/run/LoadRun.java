@@ -42,7 +42,7 @@ public final class LoadRun {
     public List<TargetResult> run() throws IOException, InterruptedException {
         java.nio.file.Files.createDirectories(options.workDir());
         BenchProsody prosody = BenchProsody.prepare(options.workDir().resolve("prosody"), options.sessions(),
-                options.prosodyLogLevel(), options.prosodyExtra());
+                options.prosodyLogLevel(), prosodyLines());
         BoshcmServer boshcm = new BoshcmServer(options.boshcmJar().toAbsolutePath(), options.boshcmJvmOptions(),
                 options.workDir().resolve("boshcm"));
         String domain = options.auth() == Credentials.Mechanism.ANONYMOUS ? BenchProsody.ANON_DOMAIN : BenchProsody.DOMAIN;
@@ -148,6 +148,14 @@ public final class LoadRun {
         try (PrintStream out = new PrintStream(Files.newOutputStream(dir.resolve(name)), false, StandardCharsets.UTF_8)) {
             latency.outputPercentileDistribution(out, 1000.0);
         }
+    }
+
+    /** The extra Prosody configuration lines: the GC mode, then {@code --prosody-extra}. */
+    private List<String> prosodyLines() {
+        List<String> lines = new ArrayList<>();
+        lines.add("gc = { mode = \"" + options.prosodyGc() + "\" }");
+        lines.addAll(options.prosodyExtra());
+        return lines;
     }
 
     /** Sessions 0..n-1 (users u1..un, or anonymous), not started. */

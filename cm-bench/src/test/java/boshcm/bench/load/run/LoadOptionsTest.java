@@ -17,13 +17,16 @@ class LoadOptionsTest {
         assertThat(o.sessions()).isEqualTo(1000);
         assertThat(o.rates()).containsExactly(250.0, 500.0, 1000.0);
         assertThat(o.targets()).containsExactly(TargetKind.C2S, TargetKind.BOSHCM, TargetKind.PROSODY_BOSH);
+        assertThat(o.prosodyGc()).isEqualTo("generational");
+        assertThat(o.loginWarmup()).isEqualTo(1000);
     }
 
     @Test
     void everyOptionBothSpellings() {
         LoadOptions o = LoadOptions.parse("--sessions", "200", "--rates=100,200.5", "--duration", "1500ms",
                 "--warmup", "0s", "--targets", "boshcm,c2s", "--auth", "anonymous", "--threads=3",
-                "--boshcm-jvm-opts", "-Xmx1g -XX:+UseG1GC", "--repeat", "3", "--keep");
+                "--boshcm-jvm-opts", "-Xmx1g -XX:+UseG1GC", "--repeat", "3", "--keep", "--prosody-gc", "incremental",
+                "--prosody-extra", "network_settings = { nagle = false }", "--login-warmup", "0");
         assertThat(o.sessions()).isEqualTo(200);
         assertThat(o.rates()).containsExactly(100.0, 200.5);
         assertThat(o.duration()).isEqualTo(Duration.ofMillis(1500));
@@ -34,6 +37,9 @@ class LoadOptionsTest {
         assertThat(o.boshcmJvmOptions()).isEqualTo(List.of("-Xmx1g", "-XX:+UseG1GC"));
         assertThat(o.repeat()).isEqualTo(3);
         assertThat(o.keep()).isTrue();
+        assertThat(o.prosodyGc()).isEqualTo("incremental");
+        assertThat(o.prosodyExtra()).containsExactly("network_settings = { nagle = false }");
+        assertThat(o.loginWarmup()).isZero();
         assertThat(o.commandLine()).contains("--rates 100,200.5", "--duration 1500ms", "--targets boshcm,c2s");
     }
 
@@ -45,5 +51,6 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> LoadOptions.parse("--duration", "ten")).hasMessageContaining("ten");
         assertThatThrownBy(() -> LoadOptions.parse("--bogus", "1")).hasMessageContaining("--bogus");
         assertThatThrownBy(() -> LoadOptions.parse("--threads")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> LoadOptions.parse("--prosody-gc", "none")).hasMessageContaining("--prosody-gc");
     }
 }
