@@ -61,7 +61,7 @@ public record LoadOptions(
               --report FILE           Markdown report (default cm-bench/target/load-report.md)
               --prosody-log LEVEL     Prosody log level (default warn)
               --prosody-gc MODE       Prosody's Lua GC: generational (default here) or incremental (Prosody's
-                                      own default, whose collections add 20-40 ms to 1-10 % of all messages)
+                                      own default, whose collections add 20-40 ms to a few % of all messages)
               --prosody-extra LUA     a line added to Prosody's global configuration, e.g.
                                       'network_settings = { nagle = false }' (repeatable)
               --keep                  keep the work directory (default: deleted on success)
