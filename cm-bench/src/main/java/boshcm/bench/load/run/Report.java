@@ -1,0 +1,241 @@
+package boshcm.bench.load.run;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Renders the results as Markdown tables, one row per target (and rate), side by side. With
+ * several repetitions a cell shows the median and, in brackets, the lowest and highest value.
+ * The ratios against raw c2s, measured in the same run, are the result that travels between
+ * machines; the absolute numbers describe this machine only.
+ */
+final class Report {
+
+    private static final String FLOOR = "raw c2s → Prosody";
+
+    private final LoadOptions options;
+    private final Machine machine;
+    private final Map<String, List<TargetResult>> byTarget = new LinkedHashMap<>();
+
+    Report(LoadOptions options, Machine machine, List<TargetResult> results) {
+        this.options = options;
+        this.machine = machine;
+        for (String name : options.targets().stream().map(k -> k.label()).toList()) {
+            byTarget.put(name, new ArrayList<>());
+        }
+        for (TargetResult r : results) {
+            byTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r);
+        }
+    }
+
+    /** The whole report. */
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# boshcm load benchmark\n\n");
+        md.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))).append('\n');
+        md.append("- Command: `").append(options.commandLine()).append("`\n");
+        md.append("- Machine: ").append(machine.text()).append('\n');
+        md.append("- ").append(options.sessions()).append(" sessions (").append(options.sessions() / 2)
+                .append(" pairs, each session sends to its peer), SASL ").append(options.auth())
+                .append(", ").append(LoadOptions.text(options.duration())).append(" per rate")
+                .append(options.repeat() > 1 ? ", " + options.repeat() + " repetitions: median [min–max]" : "")
+                .append('\n');
+        md.append("- Everything on one machine over loopback: load generator, boshcm, Prosody.\n\n");
+        md.append(tables());
+        List<String> errors = new ArrayList<>();
+        byTarget.forEach((name, runs) -> runs.stream().filter(r -> r.error() != null)
+                .forEach(r -> errors.add(name + " (repetition " + r.repetition() + "): " + r.error())));
+        if (!errors.isEmpty()) {
+            md.append("\n### Failed runs\n\n");
+            errors.forEach(e -> md.append("- ").append(e).append('\n'));
+        }
+        return md.toString();
+    }
+
+    /** The tables alone (also printed at the end of a run). */
+    String tables() {
+        StringBuilder md = new StringBuilder();
+        md.append("### Login (").append(options.sessions()).append(" sessions, ").append(options.loginConcurrency())
+                .append(" in flight)\n\n");
+        md.append("| target | logged in | logins/s | p50 ms | p99 ms | max ms | servers CPU µs/login | generator CPU µs/login |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        byTarget.forEach((name, runs) -> md.append("| ").append(name)
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().ok(), "%.0f"))
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().rate(), "%.0f"))
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().p50() / 1000.0, "%.2f"))
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().p99() / 1000.0, "%.2f"))
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().max() / 1000.0, "%.2f"))
+                .append(" | ").append(cell(runs, Report::serversLoginCpu, "%.0f"))
+                .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().cpuMicrosPerLogin(CpuClock.GENERATOR), "%.0f"))
+                .append(" |\n"));
+
+        md.append("\n### End-to-end message latency\n\n");
+        md.append("From the moment the sender's session is handed a message to the moment the receiver has parsed it.\n\n");
+        md.append("| target | offered msg/s | delivered msg/s | lost | late | p50 ms | p90 ms | p99 ms | max ms | generator lag p99 ms |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i < options.rates().size(); i++) {
+            int k = i;
+            byTarget.forEach((name, runs) -> md.append("| ").append(name)
+                    .append(" | ").append(LoadOptions.number(options.rates().get(k)))
+                    .append(" | ").append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).deliveredRate(), "%.0f"))
+                    .append(" | ").append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).lost(), "%.0f"))
+                    .append(" | ").append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).late(), "%.0f"))
+                    .append(" | ").append(cell(runs, r -> latency(r, k, 50), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> latency(r, k, 90), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> latency(r, k, 99), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> latency(r, k, 100), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).sendLag().p99() / 1000.0, "%.2f"))
+                    .append(" |\n"));
+        }
+
+        Set<String> processes = new LinkedHashSet<>();
+        byTarget.values().forEach(runs -> runs.forEach(r -> processes.addAll(r.processes())));
+        md.append("\n### CPU time per delivered message (µs, utime + stime from /proc)\n\n");
+        md.append("| target | offered msg/s |");
+        processes.forEach(p -> md.append(' ').append(p).append(" |"));
+        md.append(" servers total | generator |\n|---|---:|");
+        processes.forEach(p -> md.append("---:|"));
+        md.append("---:|---:|\n");
+        for (int i = 0; i < options.rates().size(); i++) {
+            int k = i;
+            byTarget.forEach((name, runs) -> {
+                md.append("| ").append(name).append(" | ").append(LoadOptions.number(options.rates().get(k))).append(" |");
+                for (String p : processes) {
+                    md.append(' ').append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).cpuMicrosPerMessage(p), "%.1f")).append(" |");
+                }
+                md.append(' ').append(cell(runs, r -> serversCpu(r, k), "%.1f")).append(" |");
+                md.append(' ').append(cell(runs, r -> rate(r, k) == null ? Double.NaN : rate(r, k).cpuMicrosPerMessage(CpuClock.GENERATOR), "%.1f")).append(" |\n");
+            });
+        }
+
+        md.append("\n### Memory with every session logged in and idle (one long-poll held per BOSH session)\n\n");
+        md.append("| target | process | RSS before login MiB | RSS idle MiB | KiB per session |\n|---|---|---:|---:|---:|\n");
+        byTarget.forEach((name, runs) -> {
+            Set<String> names = new LinkedHashSet<>();
+            runs.forEach(r -> names.addAll(r.processes()));
+            names.add("generator");
+            for (String p : names) {
+                md.append("| ").append(name).append(" | ").append(p)
+                        .append(" | ").append(cell(runs, r -> mem(r, p, true) / 1048576.0, "%.1f"))
+                        .append(" | ").append(cell(runs, r -> mem(r, p, false) / 1048576.0, "%.1f"))
+                        .append(" | ").append(cell(runs, r -> r.memory() == null ? Double.NaN : r.memory().bytesPerSession(p) / 1024, "%.1f"))
+                        .append(" |\n");
+            }
+        });
+
+        List<TargetResult> floor = byTarget.get(FLOOR);
+        if (floor != null && !floor.isEmpty() && byTarget.size() > 1) {
+            md.append("\n### Against raw c2s, same run (medians)\n\n");
+            md.append("| target | offered msg/s | p50 − c2s ms | p99 − c2s ms | servers CPU/msg ÷ c2s | login rate ÷ c2s |\n");
+            md.append("|---|---:|---:|---:|---:|---:|\n");
+            double floorLogin = median(floor, r -> r.login() == null ? Double.NaN : r.login().rate());
+            for (int i = 0; i < options.rates().size(); i++) {
+                int k = i;
+                double f50 = median(floor, r -> latency(r, k, 50));
+                double f99 = median(floor, r -> latency(r, k, 99));
+                double fCpu = median(floor, r -> serversCpu(r, k));
+                byTarget.forEach((name, runs) -> {
+                    if (name.equals(FLOOR)) {
+                        return;
+                    }
+                    md.append("| ").append(name).append(" | ").append(LoadOptions.number(options.rates().get(k)))
+                            .append(" | ").append(fmt(median(runs, r -> latency(r, k, 50)) - f50, "%+.2f"))
+                            .append(" | ").append(fmt(median(runs, r -> latency(r, k, 99)) - f99, "%+.2f"))
+                            .append(" | ").append(fmt(median(runs, r -> serversCpu(r, k)) / fCpu, "%.2f"))
+                            .append(" | ").append(fmt(median(runs, r -> r.login() == null ? Double.NaN : r.login().rate()) / floorLogin, "%.2f"))
+                            .append(" |\n");
+                });
+            }
+        }
+        return md.toString();
+    }
+
+    private static RateResult rate(TargetResult r, int k) {
+        return r.rates() != null && k < r.rates().size() ? r.rates().get(k) : null;
+    }
+
+    /** Latency percentile {@code p} (100 = max) of rate {@code k}, in ms. */
+    private static double latency(TargetResult r, int k, int p) {
+        RateResult x = rate(r, k);
+        if (x == null || x.latency().count() == 0) {
+            return Double.NaN;
+        }
+        long micros = switch (p) {
+            case 50 -> x.latency().p50();
+            case 90 -> x.latency().p90();
+            case 99 -> x.latency().p99();
+            default -> x.latency().max();
+        };
+        return micros / 1000.0;
+    }
+
+    /** CPU per login of every process but the generator, summed. */
+    private static double serversLoginCpu(TargetResult r) {
+        if (r.login() == null) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (String p : r.processes()) {
+            sum += r.login().cpuMicrosPerLogin(p);
+        }
+        return sum;
+    }
+
+    /** CPU per message of every process but the generator, summed. */
+    private static double serversCpu(TargetResult r, int k) {
+        RateResult x = rate(r, k);
+        if (x == null) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (String p : r.processes()) {
+            sum += x.cpuMicrosPerMessage(p);
+        }
+        return sum;
+    }
+
+    private static double mem(TargetResult r, String process, boolean before) {
+        if (r.memory() == null) {
+            return Double.NaN;
+        }
+        Long v = (before ? r.memory().rssBefore() : r.memory().rssIdle()).get(process);
+        return v == null ? Double.NaN : v;
+    }
+
+    /** The median over repetitions, with [min–max] when there are several. */
+    static String cell(List<TargetResult> runs, ToDoubleFunction<TargetResult> f, String format) {
+        double[] v = runs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return "–";
+        }
+        String median = fmt(median(v), format);
+        return v.length == 1 ? median : median + " [" + fmt(v[0], format) + "–" + fmt(v[v.length - 1], format) + "]";
+    }
+
+    static double median(List<TargetResult> runs, ToDoubleFunction<TargetResult> f) {
+        double[] v = runs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        return v.length == 0 ? Double.NaN : median(v);
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String fmt(double v, String format) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, format, v);
+    }
+
+    /** Microseconds as milliseconds with two decimals. */
+    static String ms(long micros) {
+        return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
+    }
+}
