@@ -20,7 +20,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.jivesoftware.smack.bosh.XMPPBOSHConnection;
 import org.jivesoftware.smack.packet.Message;
@@ -126,8 +125,8 @@ abstract class StropheZeroLossFlows {
         Message first = firstMessage(peerInbox, running);
         List<String> gotAtPeer = new ArrayList<>(List.of(first.getBody()));
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Sender p2s = new Sender(peer, first.getFrom(), stop, failure);
+        Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        PacedSender p2s = new PacedSender("p2s", peer, first.getFrom(), PACE, stop, failures);
         p2s.start();
 
         SplittableRandom random = new SplittableRandom(0x5eedL);
@@ -144,7 +143,7 @@ abstract class StropheZeroLossFlows {
         stop.set(true);
         Files.createFile(sync.resolve("stop"));                     // strophe sends s2p-end and waits for p2s-end
         p2s.join(TIMEOUT.toMillis());
-        assertThat(failure.get()).as("the Smack sender never saw an error").isNull();
+        assertThat(failures.get("p2s")).as("the Smack sender never saw an error").isNull();
         BrowserRun run = running.get(TIMEOUT.toSeconds() + 150, TimeUnit.SECONDS);
         Map<String, String> summary = run.summary();
         String report = run.describe();
@@ -232,42 +231,5 @@ abstract class StropheZeroLossFlows {
 
     private static List<String> split(String joined) {
         return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
-    }
-
-
-    /** Sends {@code p2s-0}, {@code p2s-1}, … to strophe at {@link #PACE} until told to stop, then {@code p2s-end}. */
-    private static final class Sender extends Thread {
-        final List<String> sent = new ArrayList<>();
-        private final XMPPBOSHConnection from;
-        private final Jid to;
-        private final AtomicBoolean stop;
-        private final AtomicReference<Throwable> failure;
-
-        Sender(XMPPBOSHConnection from, Jid to, AtomicBoolean stop, AtomicReference<Throwable> failure) {
-            super("p2s");
-            this.from = from;
-            this.to = to;
-            this.stop = stop;
-            this.failure = failure;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            try {
-                for (int i = 0; !stop.get(); i++) {
-                    send("p2s-" + i);
-                    Thread.sleep(PACE.toMillis());
-                }
-                send("p2s-end");
-            } catch (Exception e) {
-                failure.set(e);
-            }
-        }
-
-        private void send(String body) throws Exception {
-            sendChat(from, to, body);
-            sent.add(body);
-        }
     }
 }

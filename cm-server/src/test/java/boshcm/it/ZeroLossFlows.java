@@ -74,8 +74,8 @@ abstract class ZeroLossFlows {
 
         AtomicBoolean stop = new AtomicBoolean();
         Map<String, Throwable> failures = new ConcurrentHashMap<>();
-        Sender ab = new Sender("a2b", a, b, stop, failures);
-        Sender ba = new Sender("b2a", b, a, stop, failures);
+        PacedSender ab = new PacedSender("a2b", a, b.getUser(), PACE, stop, failures);
+        PacedSender ba = new PacedSender("b2a", b, a.getUser(), PACE, stop, failures);
         ab.start();
         ba.start();
 
@@ -122,43 +122,5 @@ abstract class ZeroLossFlows {
             n += got.get(i).equals(sent.get(i)) ? 0 : 1;
         }
         return n;
-    }
-
-
-    /** Sends {@code name-0}, {@code name-1}, … at {@link #PACE} until told to stop, then {@code name-end}. */
-    private static final class Sender extends Thread {
-        final List<String> sent = new ArrayList<>();
-        private final XMPPBOSHConnection from;
-        private final XMPPBOSHConnection to;
-        private final AtomicBoolean stop;
-        private final Map<String, Throwable> failures;
-
-        Sender(String name, XMPPBOSHConnection from, XMPPBOSHConnection to, AtomicBoolean stop,
-               Map<String, Throwable> failures) {
-            super(name);
-            this.from = from;
-            this.to = to;
-            this.stop = stop;
-            this.failures = failures;
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            try {
-                for (int i = 0; !stop.get(); i++) {
-                    send(getName() + "-" + i);
-                    Thread.sleep(PACE.toMillis());
-                }
-                send(getName() + "-end");
-            } catch (Exception e) {
-                failures.put(getName(), e);
-            }
-        }
-
-        private void send(String body) throws Exception {
-            sendChat(from, to.getUser(), body);
-            sent.add(body);
-        }
     }
 }
