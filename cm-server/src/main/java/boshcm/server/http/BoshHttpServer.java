@@ -49,6 +49,10 @@ public final class BoshHttpServer implements AutoCloseable {
         this.http = config.http();
         QueuedThreadPool threads = new QueuedThreadPool(http.maxThreads(), Math.min(8, http.maxThreads()));
         threads.setName("jetty");
+        // No reserved threads: every handler on this listener is non-blocking, so Jetty's selector
+        // threads run them in place (produce-consume) instead of waking a reserved thread for each
+        // request. Measured with the load benchmark (docs/benchmarks.md): 15-20 % less CPU per message.
+        threads.setReservedThreads(0);
         // jetty_threads_{busy,idle,current,jobs,config_min,config_max}: the pool that reads and answers BOSH.
         new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
         Scheduler scheduler = new ScheduledExecutorScheduler("jetty-scheduler", true);
