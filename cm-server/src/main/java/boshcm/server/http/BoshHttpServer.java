@@ -64,6 +64,10 @@ public final class BoshHttpServer implements AutoCloseable {
         httpConfiguration.setSendXPoweredBy(false);
         httpConfiguration.setSendDateHeader(true);
         httpConfiguration.setIdleTimeout(http.idleTimeout().toMillis());
+        // No per-connection header field cache: Jetty's default (1024) builds a trie of about 100 KB
+        // on every HTTP/1 connection, and a BOSH node keeps one or two connections open per session.
+        // Common fields are still shared through Jetty's static cache.
+        httpConfiguration.setHeaderCacheSize(0);
 
         ConnectionFactory[] factories;
         HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
