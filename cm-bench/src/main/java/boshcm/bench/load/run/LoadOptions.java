@@ -5,7 +5,6 @@ import boshcm.bench.load.target.TargetKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,14 +31,18 @@ public record LoadOptions(
         String prosodyLogLevel,
         String prosodyGc,
         List<String> prosodyExtra,
+        Path nxbDir,
+        String ejabberdLogLevel,
+        List<String> ejabberdErlOptions,
         boolean keep) {
 
     public static final String USAGE = """
             usage: java -jar cm-bench.jar load [options]        (or scripts/bench [options])
 
-            Starts Prosody (and boshcm) on free loopback ports and measures, for each target: login rate
-            and latency, end-to-end message latency at fixed offered rates, CPU per delivered message and
-            memory per idle session (docs/benchmarks.md, "Load benchmark").
+            Starts the XMPP server (Prosody or ejabberd) and the connection manager of each target on free
+            loopback ports and measures, for each target: login rate and latency, end-to-end message latency
+            at fixed offered rates, CPU per delivered message and memory per idle session
+            (docs/benchmarks.md, "Load benchmark").
 
               --sessions N            simulated users, logged in together (default 1000; even)
               --rates R,R,...         offered message rates in msg/s, all senders together (default 250,500,1000)
@@ -48,7 +51,10 @@ public record LoadOptions(
                                       compilers (boshcm) are done (default 30s; 0s: none)
               --drain D               longest wait for the last messages after sending stops (default 5s)
               --settle D              pause after login before reading idle memory (default 3s)
-              --targets T,T,...       c2s, boshcm, prosody-bosh (default: all three, in that order)
+              --targets T,T,...       targets, in order (default: prosody). Behind Prosody: c2s, boshcm,
+                                      prosody-bosh, nxb (node-xmpp-bosh); behind ejabberd: c2s-ejabberd,
+                                      boshcm-ejabberd, ejabberd-bosh. Groups: prosody (the first four),
+                                      ejabberd (the last three), all
               --auth plain|anonymous  SASL mechanism (default plain; accounts are generated)
               --login-concurrency N   logins in flight at once (default 100)
               --login-warmup N        sessions logged in and out, unmeasured, before the measured login
@@ -64,17 +70,29 @@ public record LoadOptions(
                                       own default, whose collections add 20-40 ms to a few % of all messages)
               --prosody-extra LUA     a line added to Prosody's global configuration, e.g.
                                       'network_settings = { nagle = false }' (repeatable)
+              --nxb-dir DIR           where node-xmpp-bosh is installed with npm ci
+                                      (default cm-bench/src/main/node/nxb)
+              --ejabberd-log LEVEL    ejabberd's log level (default warning)
+              --ejabberd-erl-opts "..." Erlang VM flags for ejabberd, space separated, e.g. '+sbwt none'
+                                      (default none: ejabberdctl's)
               --keep                  keep the work directory (default: deleted on success)
               --smoke                 a quick check: --sessions 10 --rates 10 --duration 2s --warmup 0s
             Durations: 500ms, 10s, 2m.
             """;
 
+    /**
+     * The default {@code --targets}: the four targets behind Prosody (about 80 s each with the other
+     * defaults). The ejabberd targets take as long again: {@code --targets all}.
+     */
+    public static final String DEFAULT_TARGETS = "prosody";
+
     public static LoadOptions defaults() {
         return new LoadOptions(1000, List.of(250.0, 500.0, 1000.0), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofSeconds(3),
-                List.of(TargetKind.C2S, TargetKind.BOSHCM, TargetKind.PROSODY_BOSH), Credentials.Mechanism.PLAIN,
+                TargetKind.parseList(DEFAULT_TARGETS), Credentials.Mechanism.PLAIN,
                 100, -1, 2, 1, Path.of("cm-server/target/cm-server.jar"), List.of(), Path.of("/tmp/boshcm-load"),
-                Path.of("cm-bench/target/load-report.md"), "warn", "generational", List.of(), false);
+                Path.of("cm-bench/target/load-report.md"), "warn", "generational", List.of(),
+                Path.of("cm-bench/src/main/node/nxb"), "warning", List.of(), false);
     }
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} naming the bad option. */
@@ -116,8 +134,7 @@ public record LoadOptions(
                     case "--warmup" -> b.warmup = duration(value);
                     case "--drain" -> b.drain = duration(value);
                     case "--settle" -> b.settle = duration(value);
-                    case "--targets" -> b.targets = Arrays.stream(value.split(",")).map(String::trim)
-                            .filter(s -> !s.isEmpty()).map(TargetKind::parse).toList();
+                    case "--targets" -> b.targets = TargetKind.parseList(value);
                     case "--auth" -> b.auth = Credentials.Mechanism.valueOf(value.toUpperCase(java.util.Locale.ROOT));
                     case "--login-concurrency" -> b.loginConcurrency = positive(arg, Integer.parseInt(value));
                     case "--login-warmup" -> b.loginWarmup = Integer.parseInt(value);
@@ -140,6 +157,10 @@ public record LoadOptions(
                         extra.add(value);
                         b.prosodyExtra = List.copyOf(extra);
                     }
+                    case "--nxb-dir" -> b.nxbDir = Path.of(value);
+                    case "--ejabberd-log" -> b.ejabberdLogLevel = value;
+                    case "--ejabberd-erl-opts" -> b.ejabberdErlOptions = value.isBlank() ? List.of()
+                            : List.of(value.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             } catch (NumberFormatException e) {
@@ -219,6 +240,9 @@ public record LoadOptions(
         if (!boshcmJvmOptions.isEmpty()) {
             sb.append(" --boshcm-jvm-opts '").append(String.join(" ", boshcmJvmOptions)).append('\'');
         }
+        if (!ejabberdErlOptions.isEmpty()) {
+            sb.append(" --ejabberd-erl-opts '").append(String.join(" ", ejabberdErlOptions)).append('\'');
+        }
         return sb.toString();
     }
 
@@ -250,6 +274,9 @@ public record LoadOptions(
         String prosodyLogLevel;
         String prosodyGc;
         List<String> prosodyExtra;
+        Path nxbDir;
+        String ejabberdLogLevel;
+        List<String> ejabberdErlOptions;
         boolean keep;
 
         Builder(LoadOptions o) {
@@ -272,12 +299,16 @@ public record LoadOptions(
             prosodyLogLevel = o.prosodyLogLevel;
             prosodyGc = o.prosodyGc;
             prosodyExtra = o.prosodyExtra;
+            nxbDir = o.nxbDir;
+            ejabberdLogLevel = o.ejabberdLogLevel;
+            ejabberdErlOptions = o.ejabberdErlOptions;
             keep = o.keep;
         }
 
         LoadOptions build() {
             return new LoadOptions(sessions, rates, duration, warmup, drain, settle, targets, auth, loginConcurrency,
-                    loginWarmup, threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, prosodyGc, prosodyExtra, keep);
+                    loginWarmup, threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, prosodyGc, prosodyExtra,
+                    nxbDir, ejabberdLogLevel, ejabberdErlOptions, keep);
         }
     }
 }

@@ -5,9 +5,13 @@ import boshcm.bench.load.client.Credentials;
 import boshcm.bench.load.client.Endpoint;
 import boshcm.bench.load.client.LoadClient;
 import boshcm.bench.load.measure.ProcProbe;
+import boshcm.bench.load.target.Accounts;
+import boshcm.bench.load.target.BenchEjabberd;
 import boshcm.bench.load.target.BenchProsody;
 import boshcm.bench.load.target.BoshcmServer;
+import boshcm.bench.load.target.EjabberdTarget;
 import boshcm.bench.load.target.MeasuredProcess;
+import boshcm.bench.load.target.NodeXmppBosh;
 import boshcm.bench.load.target.ProsodyTarget;
 import boshcm.bench.load.target.Target;
 import boshcm.bench.load.target.TargetKind;
@@ -27,7 +31,8 @@ import java.util.Map;
  * Runs the load benchmark: for each repetition, each target in turn (the order rotated every
  * repetition, so that none always runs first on a cold machine): start it, log the sessions in,
  * read idle memory, warm up, then one {@link MessagePhase} per offered rate; then log out and stop
- * it. Every target gets a fresh Prosody (and boshcm) and a fresh load client.
+ * it. Every target gets a fresh server (Prosody or ejabberd), a fresh connection manager and a
+ * fresh load client.
  */
 public final class LoadRun {
 
@@ -41,18 +46,39 @@ public final class LoadRun {
 
     public List<TargetResult> run() throws IOException, InterruptedException {
         java.nio.file.Files.createDirectories(options.workDir());
-        BenchProsody prosody = BenchProsody.prepare(options.workDir().resolve("prosody"), options.sessions(),
-                options.prosodyLogLevel(), prosodyLines());
+        List<TargetKind> kinds = options.targets();
+        BenchProsody prosody = null;
+        if (kinds.stream().anyMatch(k -> k.server() == TargetKind.Server.PROSODY)) {
+            prosody = BenchProsody.prepare(options.workDir().resolve("prosody"), options.sessions(),
+                    options.prosodyLogLevel(), prosodyLines());
+        }
+        BenchEjabberd ejabberd = null;
+        String ejabberdError = null;
+        if (kinds.stream().anyMatch(k -> k.server() == TargetKind.Server.EJABBERD)) {
+            try {
+                ejabberd = BenchEjabberd.prepare(options.workDir().resolve("ejabberd"), options.sessions(),
+                        options.ejabberdLogLevel(), options.ejabberdErlOptions(), log);
+            } catch (IOException e) {
+                ejabberdError = e.getMessage(); // the ejabberd targets fail with it; the others still run
+            }
+        }
         BoshcmServer boshcm = new BoshcmServer(options.boshcmJar().toAbsolutePath(), options.boshcmJvmOptions(),
                 options.workDir().resolve("boshcm"));
-        String domain = options.auth() == Credentials.Mechanism.ANONYMOUS ? BenchProsody.ANON_DOMAIN : BenchProsody.DOMAIN;
+        NodeXmppBosh nxb = new NodeXmppBosh(options.nxbDir(), options.workDir().resolve("nxb"));
+        String domain = options.auth() == Credentials.Mechanism.ANONYMOUS ? Accounts.ANON_DOMAIN : Accounts.DOMAIN;
         List<TargetResult> results = new ArrayList<>();
-        List<TargetKind> kinds = options.targets();
         for (int rep = 1; rep <= options.repeat(); rep++) {
             for (int t = 0; t < kinds.size(); t++) {
                 TargetKind kind = kinds.get((t + rep - 1) % kinds.size());
-                Target target = new ProsodyTarget(kind, prosody, boshcm, domain);
-                log.printf("%n== %s (repetition %d of %d)%n", target.name(), rep, options.repeat());
+                log.printf("%n== %s (repetition %d of %d)%n", kind.label(), rep, options.repeat());
+                if (kind.server() == TargetKind.Server.EJABBERD && ejabberd == null) {
+                    log.println("   FAILED: " + ejabberdError);
+                    results.add(new TargetResult(kind.label(), rep, List.of(), null, null, List.of(), ejabberdError));
+                    continue;
+                }
+                Target target = kind.server() == TargetKind.Server.PROSODY
+                        ? new ProsodyTarget(kind, prosody, boshcm, nxb, domain)
+                        : new EjabberdTarget(kind, ejabberd, boshcm, domain);
                 results.add(runTarget(target, rep));
             }
         }
@@ -164,7 +190,7 @@ public final class LoadRun {
         for (int i = 0; i < n; i++) {
             Credentials credentials = options.auth() == Credentials.Mechanism.ANONYMOUS
                     ? Credentials.anonymous(endpoint.domain())
-                    : Credentials.plain(endpoint.domain(), BenchProsody.username(i + 1), BenchProsody.password(i + 1));
+                    : Credentials.plain(endpoint.domain(), Accounts.username(i + 1), Accounts.password(i + 1));
             sessions.add(client.newSession(i, credentials, endpoint));
         }
         return sessions;

@@ -3,11 +3,13 @@ package boshcm.bench.load.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A description of the machine the benchmark ran on, for the report: CPU, memory, kernel, Java, Prosody, load. */
-record Machine(String cpu, int cores, long memoryBytes, String kernel, String java, String prosody, String loadAverage) {
+/** A description of the machine the benchmark ran on, for the report: CPU, memory, kernel, Java, the servers' versions, load. */
+record Machine(String cpu, int cores, long memoryBytes, String kernel, String java, String servers, String loadAverage) {
 
     static Machine describe() {
         String cpu = "unknown CPU";
@@ -26,25 +28,35 @@ record Machine(String cpu, int cores, long memoryBytes, String kernel, String ja
         return new Machine(cpu, Runtime.getRuntime().availableProcessors(), mem,
                 System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                prosodyVersion(), load);
+                serverVersions(), load);
     }
 
-    private static String prosodyVersion() {
+    /** The versions of the servers the targets run: Prosody, ejabberd (Debian packages) and Node.js. */
+    private static String serverVersions() {
+        List<String> out = new ArrayList<>();
+        out.add(output(List.of("dpkg-query", "-W", "-f=${Version}", "prosody")).map(v -> "Prosody " + v + " (Debian package)")
+                .orElse("Prosody (version unknown)"));
+        output(List.of("dpkg-query", "-W", "-f=${Version}", "ejabberd")).ifPresent(v -> out.add("ejabberd " + v + " (Debian package)"));
+        output(List.of("node", "--version")).ifPresent(v -> out.add("Node.js " + v));
+        return String.join("; ", out);
+    }
+
+    /** The trimmed output of a command that exits with 0, if it does. */
+    private static Optional<String> output(List<String> command) {
         try {
-            Process p = new ProcessBuilder(List.of("dpkg-query", "-W", "-f=${Version}", "prosody"))
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? "Prosody " + out + " (Debian package)" : "Prosody (version unknown)";
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
         } catch (IOException e) {
-            return "Prosody (version unknown)";
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "Prosody (version unknown)";
+            return Optional.empty();
         }
     }
 
     String text() {
         return String.format("%s, %d cores visible, %.1f GiB RAM; %s; %s; %s; load average at start: %s",
-                cpu, cores, memoryBytes / (1024.0 * 1024 * 1024), kernel, java, prosody, loadAverage);
+                cpu, cores, memoryBytes / (1024.0 * 1024 * 1024), kernel, java, servers, loadAverage);
     }
 }

@@ -1,5 +1,6 @@
 package boshcm.bench.load.run;
 
+import boshcm.bench.load.target.TargetKind;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -14,12 +15,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * Renders the results as Markdown tables, one row per target (and rate), side by side. With
  * several repetitions a cell shows the median and, in brackets, the lowest and highest value.
- * The ratios against raw c2s, measured in the same run, are the result that travels between
- * machines; the absolute numbers describe this machine only.
+ * The ratios against raw c2s to the same server (Prosody or ejabberd), measured in the same run,
+ * are the result that travels between machines; the absolute numbers describe this machine only.
  */
 final class Report {
-
-    private static final String FLOOR = "raw c2s → Prosody";
 
     private final LoadOptions options;
     private final Machine machine;
@@ -48,7 +47,7 @@ final class Report {
                 .append(", ").append(LoadOptions.text(options.duration())).append(" per rate")
                 .append(options.repeat() > 1 ? ", " + options.repeat() + " repetitions: median [min–max]" : "")
                 .append('\n');
-        md.append("- Everything on one machine over loopback: load generator, boshcm, Prosody.\n\n");
+        md.append("- Everything on one machine over loopback: the load generator, the connection managers and the XMPP servers.\n\n");
         md.append(tables());
         List<String> errors = new ArrayList<>();
         byTarget.forEach((name, runs) -> runs.stream().filter(r -> r.error() != null)
@@ -131,31 +130,47 @@ final class Report {
             }
         });
 
-        List<TargetResult> floor = byTarget.get(FLOOR);
-        if (floor != null && !floor.isEmpty() && byTarget.size() > 1) {
-            md.append("\n### Against raw c2s, same run (medians)\n\n");
-            md.append("| target | offered msg/s | p50 − c2s ms | p99 − c2s ms | servers CPU/msg ÷ c2s | login rate ÷ c2s |\n");
-            md.append("|---|---:|---:|---:|---:|---:|\n");
-            double floorLogin = median(floor, r -> r.login() == null ? Double.NaN : r.login().rate());
+        List<String[]> compared = comparedWithFloor();
+        if (!compared.isEmpty()) {
+            md.append("\n### Against raw c2s to the same server, same run (medians)\n\n");
+            md.append("| target | compared with | offered msg/s | p50 − c2s ms | p99 − c2s ms | servers CPU/msg ÷ c2s | login rate ÷ c2s |\n");
+            md.append("|---|---|---:|---:|---:|---:|---:|\n");
             for (int i = 0; i < options.rates().size(); i++) {
                 int k = i;
-                double f50 = median(floor, r -> latency(r, k, 50));
-                double f99 = median(floor, r -> latency(r, k, 99));
-                double fCpu = median(floor, r -> serversCpu(r, k));
-                byTarget.forEach((name, runs) -> {
-                    if (name.equals(FLOOR)) {
-                        return;
-                    }
-                    md.append("| ").append(name).append(" | ").append(LoadOptions.number(options.rates().get(k)))
-                            .append(" | ").append(fmt(median(runs, r -> latency(r, k, 50)) - f50, "%+.2f"))
-                            .append(" | ").append(fmt(median(runs, r -> latency(r, k, 99)) - f99, "%+.2f"))
-                            .append(" | ").append(fmt(median(runs, r -> serversCpu(r, k)) / fCpu, "%.2f"))
+                for (String[] pair : compared) {
+                    List<TargetResult> runs = byTarget.get(pair[0]);
+                    List<TargetResult> floor = byTarget.get(pair[1]);
+                    double floorLogin = median(floor, r -> r.login() == null ? Double.NaN : r.login().rate());
+                    md.append("| ").append(pair[0]).append(" | ").append(pair[1])
+                            .append(" | ").append(LoadOptions.number(options.rates().get(k)))
+                            .append(" | ").append(fmt(median(runs, r -> latency(r, k, 50)) - median(floor, r -> latency(r, k, 50)), "%+.2f"))
+                            .append(" | ").append(fmt(median(runs, r -> latency(r, k, 99)) - median(floor, r -> latency(r, k, 99)), "%+.2f"))
+                            .append(" | ").append(fmt(median(runs, r -> serversCpu(r, k)) / median(floor, r -> serversCpu(r, k)), "%.2f"))
                             .append(" | ").append(fmt(median(runs, r -> r.login() == null ? Double.NaN : r.login().rate()) / floorLogin, "%.2f"))
                             .append(" |\n");
-                });
+                }
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The rows of the comparison table: {target label, label of the raw c2s target to the same
+     * server}, for every target whose floor ran too, in report order.
+     */
+    List<String[]> comparedWithFloor() {
+        List<String[]> out = new ArrayList<>();
+        for (String name : byTarget.keySet()) {
+            TargetKind kind = TargetKind.byLabel(name);
+            if (kind == null || kind.isFloor()) {
+                continue;
+            }
+            List<TargetResult> floor = byTarget.get(kind.floor().label());
+            if (floor != null && !floor.isEmpty()) {
+                out.add(new String[] {name, kind.floor().label()});
+            }
+        }
+        return out;
     }
 
     private static RateResult rate(TargetResult r, int k) {

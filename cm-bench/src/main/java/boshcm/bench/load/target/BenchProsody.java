@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * directory (internal_plain: no password hashing in the login cost). Runs as the prosody user when root.
  */
 public final class BenchProsody {
-    public static final String DOMAIN = "bench.test";
-    public static final String ANON_DOMAIN = "anon.bench.test";
+    public static final String DOMAIN = Accounts.DOMAIN;
+    public static final String ANON_DOMAIN = Accounts.ANON_DOMAIN;
     static final String USER = "prosody";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30L);
     private final Path dir;
@@ -39,14 +39,6 @@ public final class BenchProsody {
         BenchProsody prosody = new BenchProsody(dir, logLevel, extra);
         prosody.writeAccounts(users);
         return prosody;
-    }
-
-    public static String username(int i) {
-        return "u" + i;
-    }
-
-    public static String password(int i) {
-        return "p" + i;
     }
 
     public ServerProcess start() throws IOException {
@@ -93,9 +85,9 @@ public final class BenchProsody {
         Path accounts = this.dir.resolve("data").resolve(BenchProsody.encode(DOMAIN)).resolve("accounts");
         Files.createDirectories(accounts);
         for (int i = 1; i <= users; ++i) {
-            Path file = accounts.resolve(BenchProsody.encode(BenchProsody.username(i)) + ".dat");
+            Path file = accounts.resolve(BenchProsody.encode(Accounts.username(i)) + ".dat");
             if (Files.exists(file)) continue;
-            Files.writeString(file, ("return {\n\t[\"password\"] = \"" + BenchProsody.password(i) + "\";\n};\n"));
+            Files.writeString(file, ("return {\n\t[\"password\"] = \"" + Accounts.password(i) + "\";\n};\n"));
         }
     }
 

@@ -74,14 +74,41 @@ public final class ServerProcess implements AutoCloseable {
         return this.process.isAlive();
     }
 
+    /**
+     * The process started, or, when it is a launcher script (ejabberdctl runs the Erlang VM as its
+     * child), its first descendant whose executable is named {@code executable}.
+     */
+    public long pid(String executable) throws IOException {
+        if (this.process.info().command().map(c -> Path.of(c).getFileName().toString().equals(executable)).orElse(false)) {
+            return this.process.pid();
+        }
+        return this.process.descendants()
+                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().equals(executable)).orElse(false))
+                .findFirst().map(ProcessHandle::pid)
+                .orElseThrow(() -> new IOException(this.name + ": no " + executable + " process among its descendants"));
+    }
+
+    /**
+     * SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}. When the process started is a launcher
+     * script with children (ejabberdctl and its Erlang VM), its children get the SIGTERM instead:
+     * the VM stops cleanly, with its own helpers, and the script exits with it. Descendants still
+     * alive at the end are killed.
+     */
     @Override
     public void close() {
         if (!this.process.isAlive()) {
             return;
         }
-        this.process.destroy();
+        List<ProcessHandle> all = this.process.descendants().toList();
+        List<ProcessHandle> children = this.process.children().toList();
+        if (children.isEmpty()) {
+            this.process.destroy();
+        } else {
+            children.forEach(ProcessHandle::destroy);
+        }
         try {
             if (!this.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                this.process.descendants().forEach(ProcessHandle::destroyForcibly);
                 this.process.destroyForcibly();
                 this.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -89,6 +116,7 @@ public final class ServerProcess implements AutoCloseable {
             this.process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     /** {@code n} distinct free loopback ports (the sockets are closed again before the servers bind them). */

@@ -27,4 +27,30 @@ class ReportTest {
         assertThat(Report.cell(List.of(new TargetResult("t", 1, List.of(), null, null, List.of(), "boom")),
                 r -> r.login() == null ? Double.NaN : r.login().rate(), "%.0f")).isEqualTo("–");
     }
+
+    @Test
+    void eachTargetIsComparedWithRawC2sToItsOwnServer() {
+        LoadOptions options = LoadOptions.parse("--targets", "all");
+        List<TargetResult> results = new java.util.ArrayList<>();
+        for (boshcm.bench.load.target.TargetKind k : options.targets()) {
+            results.add(new TargetResult(k.label(), 1, List.of(), null, null, List.of(), null));
+        }
+        Report report = new Report(options, null, results);
+        assertThat(report.comparedWithFloor()).extracting(pair -> pair[0] + " / " + pair[1]).containsExactly(
+                "boshcm → Prosody / raw c2s → Prosody",
+                "Prosody mod_bosh / raw c2s → Prosody",
+                "node-xmpp-bosh → Prosody / raw c2s → Prosody",
+                "boshcm → ejabberd / raw c2s → ejabberd",
+                "ejabberd mod_bosh / raw c2s → ejabberd");
+        assertThat(report.tables()).contains("| ejabberd mod_bosh | raw c2s → ejabberd | 250 |");
+    }
+
+    @Test
+    void aTargetWhoseFloorDidNotRunIsNotCompared() {
+        LoadOptions options = LoadOptions.parse("--targets", "c2s,boshcm,ejabberd-bosh");
+        List<TargetResult> results = options.targets().stream()
+                .map(k -> new TargetResult(k.label(), 1, List.of(), null, null, List.of(), null)).toList();
+        assertThat(new Report(options, null, results).comparedWithFloor()).extracting(pair -> pair[0])
+                .containsExactly("boshcm → Prosody");
+    }
 }
