@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +57,21 @@ public final class HttpMetrics {
     private final DistributionSummary requestSize;
     private final DistributionSummary responseSize;
     private final LimitHits limits;
+
+    /**
+     * {@code bosh_http_buffer_pool_bytes{memory=direct|heap,state=total|idle}}: the network buffers of
+     * the BOSH listener, all of them and those idle in the pool.
+     */
+    void bufferPool(ArrayByteBufferPool pool) {
+        Gauge.builder("bosh_http_buffer_pool_bytes", pool, ArrayByteBufferPool::getDirectMemory)
+                .tags("memory", "direct", "state", "total").register(registry);
+        Gauge.builder("bosh_http_buffer_pool_bytes", pool, ArrayByteBufferPool::getAvailableDirectMemory)
+                .tags("memory", "direct", "state", "idle").register(registry);
+        Gauge.builder("bosh_http_buffer_pool_bytes", pool, ArrayByteBufferPool::getHeapMemory)
+                .tags("memory", "heap", "state", "total").register(registry);
+        Gauge.builder("bosh_http_buffer_pool_bytes", pool, ArrayByteBufferPool::getAvailableHeapMemory)
+                .tags("memory", "heap", "state", "idle").register(registry);
+    }
 
     public HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
