@@ -18,6 +18,7 @@ public final class BoshcmServer {
     private final List<String> jvmOptions;
     private final Path dir;
     private int httpPort;
+    private int adminPort;
 
     public BoshcmServer(Path jar, List<String> jvmOptions, Path dir) {
         this.jar = jar;
@@ -32,6 +33,7 @@ public final class BoshcmServer {
         Files.createDirectories(this.dir);
         int[] ports = ServerProcess.freePorts(2);
         this.httpPort = ports[0];
+        this.adminPort = ports[1];
         ArrayList<String> command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(this.jvmOptions);
@@ -44,6 +46,11 @@ public final class BoshcmServer {
             throw e;
         }
         return process;
+    }
+
+    /** The admin listener (/metrics, /health, /ready) of the boshcm last started. */
+    public int adminPort() {
+        return this.adminPort;
     }
 
     public int httpPort() {
