@@ -170,6 +170,12 @@ public abstract class ClientSession implements StanzaListener, LoginFlow.Actions
     @Override
     public void onChat(long seq, long sentNanos) {
         LoopStats stats = ctx.stats;
+        if (sentNanos - stats.messagesSince < 0) {
+            // Sent in an earlier phase: neither this phase's delivery nor its latency.
+            stats.stale++;
+            inbound.arrived(seq);
+            return;
+        }
         stats.recordLatencyNanos(stats.messageLatency, System.nanoTime() - sentNanos);
         stats.received++;
         switch (inbound.arrived(seq)) {

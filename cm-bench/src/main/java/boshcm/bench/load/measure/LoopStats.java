@@ -25,6 +25,15 @@ public final class LoopStats {
     public long sessionsLost;
     /** TCP connections the client opened (BOSH keeps them alive, so few after login). */
     public long connects;
+    /**
+     * Messages received during this phase that were sent before it began (stamped before
+     * {@link #messagesSince}): the tail of an earlier phase, typically one that overloaded the
+     * target. They are counted here and nowhere else, so that they neither hide a loss nor add to
+     * the latency of the phase they arrive in.
+     */
+    public long stale;
+    /** {@link System#nanoTime()} at the last {@link #resetMessages()}: where this phase's messages begin. */
+    public long messagesSince = System.nanoTime();
 
     public void recordLatencyNanos(Histogram histogram, long nanos) {
         histogram.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
@@ -49,6 +58,8 @@ public final class LoopStats {
         late = 0;
         messageErrors = 0;
         connects = 0;
+        stale = 0;
+        messagesSince = System.nanoTime();
     }
 
     public LoopStats copy() {
@@ -70,5 +81,7 @@ public final class LoopStats {
         loginFailures += o.loginFailures;
         sessionsLost += o.sessionsLost;
         connects += o.connects;
+        stale += o.stale;
+        messagesSince = Math.max(messagesSince, o.messagesSince);
     }
 }

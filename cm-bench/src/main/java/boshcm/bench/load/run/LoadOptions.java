@@ -34,15 +34,19 @@ public record LoadOptions(
         Path nxbDir,
         String ejabberdLogLevel,
         List<String> ejabberdErlOptions,
-        boolean keep) {
+        boolean keep,
+        MaxRateSettings maxRate,
+        Path chartsDir,
+        Path hgrmDir,
+        boolean scale) {
 
     public static final String USAGE = """
             usage: java -jar cm-bench.jar load [options]        (or scripts/bench [options])
 
             Starts the XMPP server (Prosody or ejabberd) and the connection manager of each target on free
             loopback ports and measures, for each target: login rate and latency, end-to-end message latency
-            at fixed offered rates, CPU per delivered message and memory per idle session
-            (docs/benchmarks.md, "Load benchmark").
+            at fixed offered rates, the highest sustained rate, CPU per delivered message and memory per
+            idle session, and draws PNG charts (docs/benchmarks.md, "Load benchmark").
 
               --sessions N            simulated users, logged in together (default 1000; even)
               --rates R,R,...         offered message rates in msg/s, all senders together (default 250,500,1000)
@@ -64,7 +68,6 @@ public record LoadOptions(
               --boshcm-jar PATH       (default cm-server/target/cm-server.jar)
               --boshcm-jvm-opts "..." JVM options for boshcm, space separated (default none: JVM defaults)
               --work-dir DIR          configs, data and logs (default /tmp/boshcm-load)
-              --report FILE           Markdown report (default cm-bench/target/load-report.md)
               --prosody-log LEVEL     Prosody log level (default warn)
               --prosody-gc MODE       Prosody's Lua GC: generational (default here) or incremental (Prosody's
                                       own default, whose collections add 20-40 ms to a few % of all messages)
@@ -76,13 +79,40 @@ public record LoadOptions(
               --ejabberd-erl-opts "..." Erlang VM flags for ejabberd, space separated, e.g. '+sbwt none'
                                       (default none: ejabberdctl's)
               --keep                  keep the work directory (default: deleted on success)
-              --smoke                 a quick check: --sessions 10 --rates 10 --duration 2s --warmup 0s
+
+            Highest sustained rate (after the fixed rates, on the same sessions): a ramp from the start rate,
+            multiplied by the factor after every passing step, then bisection between the highest pass and the
+            lowest failure. A step passes with p99 <= --max-rate-p99, nothing lost, and the generator's p99 lag
+            behind its schedule <= --max-rate-max-lag.
+              --max-rate-search on|off     run the search (default on)
+              --max-rate-start R           first rate tried, msg/s (default 250)
+              --max-rate-limit R           highest rate tried, msg/s (default 50000)
+              --max-rate-factor F          ramp multiplier (default 2)
+              --max-rate-resolution P      stop when the lowest failure is within P of the highest pass
+                                           (default 10%; 0.1 means the same)
+              --max-rate-step-duration D   sending time per step (default 5s)
+              --max-rate-p99 D             p99 latency limit (default 100ms)
+              --max-rate-max-lag D         generator lag limit, p99 (default 10ms)
+              --max-rate-pause D           pause after each step (default 2s)
+              --max-rate-recovery D        after a failed step, longest wait for its backlog (default 30s)
+
+            Output:
+              --out DIR               everything in one directory: DIR/report.md, DIR/*.png, DIR/hgrm/*.hgrm
+              --report FILE           Markdown report (default cm-bench/target/load-report.md)
+              --charts DIR|none       PNG charts (default: load-charts next to the report)
+              --scale on|off          run the scale run after the load run (default off; see docs)
+
+              --smoke                 a quick check: --sessions 10 --rates 10 --duration 2s --warmup 0s, and a
+                                      search from 10 to at most 40 msg/s in 2 s steps
+              --full                  the whole benchmark: --targets all --repeat 3 --max-rate-search on
+                                      --scale on --out cm-bench/target/bench-report (later options override)
             Durations: 500ms, 10s, 2m.
             """;
 
     /**
-     * The default {@code --targets}: the four targets behind Prosody (about 80 s each with the other
-     * defaults). The ejabberd targets take as long again: {@code --targets all}.
+     * The default {@code --targets}: the four targets behind Prosody (about 3 minutes each with the
+     * other defaults, half of it the max-rate search; {@link RunEstimate}). The ejabberd targets take
+     * as long again: {@code --targets all}.
      */
     public static final String DEFAULT_TARGETS = "prosody";
 
@@ -92,8 +122,12 @@ public record LoadOptions(
                 TargetKind.parseList(DEFAULT_TARGETS), Credentials.Mechanism.PLAIN,
                 100, -1, 2, 1, Path.of("cm-server/target/cm-server.jar"), List.of(), Path.of("/tmp/boshcm-load"),
                 Path.of("cm-bench/target/load-report.md"), "warn", "generational", List.of(),
-                Path.of("cm-bench/src/main/node/nxb"), "warning", List.of(), false);
+                Path.of("cm-bench/src/main/node/nxb"), "warning", List.of(), false, MaxRateSettings.defaults(),
+                Path.of("cm-bench/target/load-charts"), Path.of("cm-bench/target/load-hgrm"), false);
     }
+
+    /** Where {@code --full} writes the report, the charts and the .hgrm files. */
+    public static final Path FULL_OUT = Path.of("cm-bench/target/bench-report");
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} naming the bad option. */
     public static LoadOptions parse(String... args) {
@@ -118,6 +152,18 @@ public record LoadOptions(
                 b.loginWarmup = 0;
                 b.settle = Duration.ofSeconds(1);
                 b.drain = Duration.ofSeconds(3);
+                b.maxRateStart = 10;
+                b.maxRateLimit = 40;
+                b.maxRateStep = Duration.ofSeconds(2);
+                b.maxRatePause = Duration.ofSeconds(1);
+                continue;
+            }
+            if (arg.equals("--full")) {
+                b.targets = TargetKind.parseList("all");
+                b.repeat = 3;
+                b.maxRateOn = true;
+                b.scale = true;
+                b.out(FULL_OUT);
                 continue;
             }
             if (value == null) {
@@ -144,7 +190,31 @@ public record LoadOptions(
                     case "--boshcm-jvm-opts" -> b.boshcmJvmOptions = value.isBlank() ? List.of()
                             : List.of(value.trim().split("\\s+"));
                     case "--work-dir" -> b.workDir = Path.of(value);
-                    case "--report" -> b.report = Path.of(value);
+                    case "--report" -> {
+                        b.report = Path.of(value);
+                        b.derivedOutputs = true;
+                    }
+                    case "--out" -> b.out(Path.of(value));
+                    case "--charts" -> {
+                        b.chartsDir = value.equals("none") ? null : Path.of(value);
+                        b.chartsSet = true;
+                    }
+                    case "--scale" -> b.scale = onOff(arg, value);
+                    case "--max-rate-search" -> b.maxRateOn = onOff(arg, value);
+                    case "--max-rate-start" -> b.maxRateStart = positiveRate(arg, value);
+                    case "--max-rate-limit" -> b.maxRateLimit = positiveRate(arg, value);
+                    case "--max-rate-factor" -> {
+                        b.maxRateFactor = Double.parseDouble(value);
+                        if (!(b.maxRateFactor > 1)) {
+                            throw new IllegalArgumentException(arg + " must be more than 1, got " + value);
+                        }
+                    }
+                    case "--max-rate-resolution" -> b.maxRateResolution = fraction(arg, value);
+                    case "--max-rate-step-duration" -> b.maxRateStep = duration(value);
+                    case "--max-rate-p99" -> b.maxRateP99 = duration(value);
+                    case "--max-rate-max-lag" -> b.maxRateLag = duration(value);
+                    case "--max-rate-pause" -> b.maxRatePause = duration(value);
+                    case "--max-rate-recovery" -> b.maxRateRecovery = duration(value);
                     case "--prosody-log" -> b.prosodyLogLevel = value;
                     case "--prosody-gc" -> {
                         if (!value.equals("generational") && !value.equals("incremental")) {
@@ -178,6 +248,20 @@ public record LoadOptions(
         }
         if (b.duration.isZero()) {
             throw new IllegalArgumentException("--duration must be more than 0");
+        }
+        if (b.maxRateStep.isZero()) {
+            throw new IllegalArgumentException("--max-rate-step-duration must be more than 0");
+        }
+        if (b.maxRateLimit < b.maxRateStart) {
+            throw new IllegalArgumentException("--max-rate-limit (" + number(b.maxRateLimit)
+                    + ") is below --max-rate-start (" + number(b.maxRateStart) + ")");
+        }
+        if (b.derivedOutputs) { // --report without --out: the charts and .hgrm files go next to it, as before
+            Path dir = b.report.toAbsolutePath().getParent();
+            if (!b.chartsSet) {
+                b.chartsDir = dir.resolve("load-charts");
+            }
+            b.hgrmDir = dir.resolve("load-hgrm");
         }
         return b.build();
     }
@@ -213,6 +297,32 @@ public record LoadOptions(
         return List.copyOf(out);
     }
 
+    private static boolean onOff(String option, String value) {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(option + ": on or off, got " + value);
+        };
+    }
+
+    private static double positiveRate(String option, String value) {
+        double r = Double.parseDouble(value);
+        if (!(r > 0) || Double.isInfinite(r)) {
+            throw new IllegalArgumentException(option + " must be more than 0, got " + value);
+        }
+        return r;
+    }
+
+    /** {@code 10%} or {@code 0.1}: a fraction between 0 and 1 (exclusive). */
+    static double fraction(String option, String value) {
+        String v = value.trim();
+        double f = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
+        if (!(f > 0 && f < 1)) {
+            throw new IllegalArgumentException(option + " must be between 0 and 100%, got " + value);
+        }
+        return f;
+    }
+
     private static int positive(String option, int v) {
         if (v < 1) {
             throw new IllegalArgumentException(option + " must be at least 1, got " + v);
@@ -242,6 +352,19 @@ public record LoadOptions(
         }
         if (!ejabberdErlOptions.isEmpty()) {
             sb.append(" --ejabberd-erl-opts '").append(String.join(" ", ejabberdErlOptions)).append('\'');
+        }
+        sb.append(" --max-rate-search ").append(maxRate.on() ? "on" : "off");
+        if (maxRate.on()) {
+            sb.append(" --max-rate-start ").append(number(maxRate.start()));
+            sb.append(" --max-rate-limit ").append(number(maxRate.limit()));
+            sb.append(" --max-rate-factor ").append(number(maxRate.factor()));
+            sb.append(" --max-rate-resolution ").append(number(Math.round(maxRate.resolution() * 1000) / 10.0)).append('%');
+            sb.append(" --max-rate-step-duration ").append(text(maxRate.stepDuration()));
+            sb.append(" --max-rate-p99 ").append(text(maxRate.p99Limit()));
+            sb.append(" --max-rate-max-lag ").append(text(maxRate.lagLimit()));
+        }
+        if (scale) {
+            sb.append(" --scale on");
         }
         return sb.toString();
     }
@@ -278,6 +401,23 @@ public record LoadOptions(
         String ejabberdLogLevel;
         List<String> ejabberdErlOptions;
         boolean keep;
+        boolean maxRateOn;
+        double maxRateStart;
+        double maxRateLimit;
+        double maxRateFactor;
+        double maxRateResolution;
+        Duration maxRateStep;
+        Duration maxRateP99;
+        Duration maxRateLag;
+        Duration maxRatePause;
+        Duration maxRateRecovery;
+        Path chartsDir;
+        Path hgrmDir;
+        boolean scale;
+        /** --charts was given (it wins over the default next to the report). */
+        boolean chartsSet;
+        /** --report was given last (not --out): charts and .hgrm files go next to the report. */
+        boolean derivedOutputs;
 
         Builder(LoadOptions o) {
             sessions = o.sessions;
@@ -303,12 +443,38 @@ public record LoadOptions(
             ejabberdLogLevel = o.ejabberdLogLevel;
             ejabberdErlOptions = o.ejabberdErlOptions;
             keep = o.keep;
+            MaxRateSettings m = o.maxRate;
+            maxRateOn = m.on();
+            maxRateStart = m.start();
+            maxRateLimit = m.limit();
+            maxRateFactor = m.factor();
+            maxRateResolution = m.resolution();
+            maxRateStep = m.stepDuration();
+            maxRateP99 = m.p99Limit();
+            maxRateLag = m.lagLimit();
+            maxRatePause = m.pause();
+            maxRateRecovery = m.recovery();
+            chartsDir = o.chartsDir;
+            hgrmDir = o.hgrmDir;
+            scale = o.scale;
+        }
+
+        /** {@code --out DIR}: the report, the charts and the .hgrm files all in DIR. */
+        void out(Path dir) {
+            report = dir.resolve("report.md");
+            chartsDir = dir;
+            hgrmDir = dir.resolve("hgrm");
+            chartsSet = false;
+            derivedOutputs = false;
         }
 
         LoadOptions build() {
             return new LoadOptions(sessions, rates, duration, warmup, drain, settle, targets, auth, loginConcurrency,
                     loginWarmup, threads, repeat, boshcmJar, boshcmJvmOptions, workDir, report, prosodyLogLevel, prosodyGc, prosodyExtra,
-                    nxbDir, ejabberdLogLevel, ejabberdErlOptions, keep);
+                    nxbDir, ejabberdLogLevel, ejabberdErlOptions, keep,
+                    new MaxRateSettings(maxRateOn, maxRateStart, maxRateFactor, maxRateLimit, maxRateResolution, maxRateStep,
+                            maxRateP99, maxRateLag, maxRatePause, maxRateRecovery),
+                    chartsDir, hgrmDir, scale);
         }
     }
 }

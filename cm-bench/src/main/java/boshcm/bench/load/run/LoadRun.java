@@ -89,6 +89,7 @@ public final class LoadRun {
         LoginResult login = null;
         MemoryResult memory = null;
         List<RateResult> rates = new ArrayList<>();
+        MaxRateResult maxRate = null;
         List<String> names = new ArrayList<>();
         try (target; LoadClient client = new LoadClient(options.threads())) {
             target.start();
@@ -143,7 +144,7 @@ public final class LoadRun {
             for (double rate : options.rates()) {
                 RateResult r = phase.run(rate, options.duration(), options.drain());
                 rates.add(r);
-                writeHistogram(target.name(), rep, rate, phase.lastLatency);
+                writeHistogram(target.name(), rep, LoadOptions.number(rate), phase.lastLatency);
                 log.printf("   %6s msg/s: sent %d, received %d, lost %d, late %d, connects %d | latency ms p50 %s p90 %s"
                                 + " p99 %s max %s | generator lag p99 %s ms | CPU µs/msg %s%n",
                         LoadOptions.number(rate), r.sent(), r.received(), r.lost(), r.late(), r.connects(),
@@ -152,25 +153,38 @@ public final class LoadRun {
                         Report.ms(r.sendLag().p99()),
                         perProcess(r.cpuNanos().keySet(), r::cpuMicrosPerMessage));
             }
+            if (options.maxRate().on()) {
+                Thread.sleep(options.maxRate().pause().toMillis());
+                MaxRateSearch search = new MaxRateSearch(client, phase, options.maxRate(), options.drain(), log);
+                maxRate = search.run();
+                MaxRateResult m = maxRate;
+                log.printf("   highest sustained rate: %s%s%n", Double.isNaN(m.highest()) ? "none"
+                                : (m.reachedLimit() ? "≥ " : "") + LoadOptions.number(m.highest()) + " msg/s",
+                        m.limitedBy().isEmpty() ? "" : " (next step failed on " + MaxRateSearch.text(m.limitedBy()) + ")");
+                if (search.bestLatency != null) {
+                    writeHistogram(target.name(), rep, "maxrate-" + LoadOptions.number(m.highest()), search.bestLatency);
+                }
+            }
             logout(client, sessions);
-            return new TargetResult(target.name(), rep, names, login, memory, rates, null);
+            return new TargetResult(target.name(), rep, names, login, memory, rates, maxRate, null);
         } catch (IOException | RuntimeException e) {
             log.println("   FAILED: " + e);
             log.println(target.diagnostics());
-            return new TargetResult(target.name(), rep, names, login, memory, rates, String.valueOf(e.getMessage()));
+            return new TargetResult(target.name(), rep, names, login, memory, rates, maxRate, String.valueOf(e.getMessage()));
         }
     }
 
     /**
      * Writes the full latency distribution of one phase in HdrHistogram's percentile format (values
-     * in ms), next to the report: {@code load-hgrm/<target>-r<rep>-<rate>.hgrm}. HdrHistogram's
-     * plotter reads these.
+     * in ms) into the .hgrm directory ({@code load-hgrm} next to the report by default):
+     * {@code <target>-r<rep>-<rate>.hgrm}, and {@code <target>-r<rep>-maxrate-<rate>.hgrm} for the
+     * max-rate search's best step. HdrHistogram's plotter reads these.
      */
-    private void writeHistogram(String target, int rep, double rate, Histogram latency) throws IOException {
-        Path dir = options.report().toAbsolutePath().getParent().resolve("load-hgrm");
+    private void writeHistogram(String target, int rep, String phase, Histogram latency) throws IOException {
+        Path dir = options.hgrmDir().toAbsolutePath();
         Files.createDirectories(dir);
         String name = target.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(java.util.Locale.ROOT)
-                + "-r" + rep + "-" + LoadOptions.number(rate) + ".hgrm";
+                + "-r" + rep + "-" + phase + ".hgrm";
         try (PrintStream out = new PrintStream(Files.newOutputStream(dir.resolve(name)), false, StandardCharsets.UTF_8)) {
             latency.outputPercentileDistribution(out, 1000.0);
         }

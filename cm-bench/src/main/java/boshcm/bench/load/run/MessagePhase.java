@@ -46,7 +46,8 @@ final class MessagePhase {
             byLoop.computeIfAbsent(s.loop(), k -> new ArrayList<>()).add(s);
         }
         Map<String, Long> cpuBefore = cpu.read();
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        long cpuFrom = System.nanoTime();
+        long start = cpuFrom + TimeUnit.MILLISECONDS.toNanos(20);
         CountDownLatch done = new CountDownLatch(byLoop.size());
         List<MessagePump> pumps = new ArrayList<>();
         for (Map.Entry<LoopContext, List<ClientSession>> e : byLoop.entrySet()) {
@@ -67,10 +68,36 @@ final class MessagePhase {
             stats = client.stats();
         }
         Map<String, Long> cpuUsed = cpu.since(cpuBefore);
+        double elapsed = (System.nanoTime() - cpuFrom) / 1e9;
         lastLatency = stats.messageLatency;
         long skipped = pumps.stream().mapToLong(p -> p.skipped).sum(); // written before done.countDown()
         return new RateResult(rate, seconds, stats.sent, stats.received,
                 Math.max(0, stats.sent - stats.received - stats.messageErrors), stats.late, stats.afterGap,
-                stats.messageErrors, skipped, stats.connects, Percentiles.of(stats.messageLatency), Percentiles.of(stats.sendLag), cpuUsed);
+                stats.messageErrors, skipped, stats.connects, stats.stale, Percentiles.of(stats.messageLatency),
+                Percentiles.of(stats.sendLag), cpuUsed, elapsed);
+    }
+
+    /**
+     * After a phase that overloaded the target: waits until the messages still missing from the last
+     * {@link #run} have arrived, or until nothing has arrived for {@code quiet} (they are lost, or
+     * stuck), but at most {@code limit}. Returns the messages still missing.
+     */
+    long awaitBacklog(Duration quiet, Duration limit) throws InterruptedException {
+        long now = System.nanoTime();
+        long deadline = now + limit.toNanos();
+        LoopStats stats = client.stats();
+        long arrived = stats.received + stats.messageErrors;
+        long lastChange = now;
+        while (arrived < stats.sent && now < deadline && now - lastChange < quiet.toNanos()) {
+            Thread.sleep(50);
+            stats = client.stats();
+            now = System.nanoTime();
+            long a = stats.received + stats.messageErrors;
+            if (a != arrived) {
+                arrived = a;
+                lastChange = now;
+            }
+        }
+        return Math.max(0, stats.sent - arrived);
     }
 }

@@ -15,15 +15,26 @@ import java.util.Map;
  * @param errors   {@code <message type='error'/>} bounces received
  * @param skipped  due while the sending session was down, so not sent
  * @param connects TCP connections the client opened during the phase (keep-alive should make it ~0)
+ * @param stale    received during the phase but sent in an earlier one (not in {@code received})
+ * @param elapsedSeconds wall time over which {@code cpuNanos} was read: sending and drain
  */
 public record RateResult(double offered, double seconds, long sent, long received, long lost, long late, long afterGap,
-                         long errors, long skipped, long connects, Percentiles latency, Percentiles sendLag,
-                         Map<String, Long> cpuNanos) {
+                         long errors, long skipped, long connects, long stale, Percentiles latency, Percentiles sendLag,
+                         Map<String, Long> cpuNanos, double elapsedSeconds) {
 
     /** CPU microseconds per delivered message for {@code process}; NaN if nothing was delivered. */
     public double cpuMicrosPerMessage(String process) {
         Long nanos = cpuNanos.get(process);
         return nanos == null || received == 0 ? Double.NaN : nanos / 1000.0 / received;
+    }
+
+    /**
+     * The CPU {@code process} used during the phase, in cores (1.0 = one core busy all the time);
+     * NaN if unknown.
+     */
+    public double cores(String process) {
+        Long nanos = cpuNanos.get(process);
+        return nanos == null || !(elapsedSeconds > 0) ? Double.NaN : nanos / 1e9 / elapsedSeconds;
     }
 
     /** Delivered messages per second over the sending time. */

@@ -35,8 +35,16 @@ final class Report {
         }
     }
 
-    /** The whole report. */
+    /** The whole report, without charts. */
     String markdown() {
+        return markdown(List.of(), null);
+    }
+
+    /**
+     * The whole report: the tables, then the charts ({@code charts}: caption → link relative to the
+     * report), then {@code extra} (the scale run's section), then any failed runs.
+     */
+    String markdown(List<Map.Entry<String, String>> charts, String extra) {
         StringBuilder md = new StringBuilder();
         md.append("# boshcm load benchmark\n\n");
         md.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))).append('\n');
@@ -49,6 +57,15 @@ final class Report {
                 .append('\n');
         md.append("- Everything on one machine over loopback: the load generator, the connection managers and the XMPP servers.\n\n");
         md.append(tables());
+        if (!charts.isEmpty()) {
+            md.append("\n### Charts\n\n");
+            for (Map.Entry<String, String> c : charts) {
+                md.append("![").append(c.getKey()).append("](").append(c.getValue()).append(")\n\n");
+            }
+        }
+        if (extra != null && !extra.isBlank()) {
+            md.append('\n').append(extra.strip()).append('\n');
+        }
         List<String> errors = new ArrayList<>();
         byTarget.forEach((name, runs) -> runs.stream().filter(r -> r.error() != null)
                 .forEach(r -> errors.add(name + " (repetition " + r.repetition() + "): " + r.error())));
@@ -130,6 +147,10 @@ final class Report {
             }
         });
 
+        if (options.maxRate().on()) {
+            maxRateTables(md);
+        }
+
         List<String[]> compared = comparedWithFloor();
         if (!compared.isEmpty()) {
             md.append("\n### Against raw c2s to the same server, same run (medians)\n\n");
@@ -152,6 +173,122 @@ final class Report {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The highest sustained rate of each target (median [min–max] over repetitions), its ratio to raw
+     * c2s to the same server (per repetition, then the median), the latency and CPU at that rate, what
+     * stopped the search; then every step of every search.
+     */
+    private void maxRateTables(StringBuilder md) {
+        MaxRateSettings m = options.maxRate();
+        md.append("\n### Highest sustained rate\n\n");
+        md.append("The highest offered rate at which p99 ≤ ").append(LoadOptions.text(m.p99Limit()))
+                .append(", nothing was lost and the generator kept to its schedule (p99 lag ≤ ")
+                .append(LoadOptions.text(m.lagLimit())).append("). Search: from ").append(LoadOptions.number(m.start()))
+                .append(" msg/s ×").append(LoadOptions.number(m.factor())).append(" up to at most ")
+                .append(LoadOptions.number(m.limit())).append(" msg/s, then bisection to ")
+                .append(LoadOptions.number(Math.round(m.resolution() * 1000) / 10.0)).append(" %; ")
+                .append(LoadOptions.text(m.stepDuration())).append(" per step. Latency and CPU are those of the step at")
+                .append(" the highest rate. CPU in cores (1 = one core busy); the generator shares the machine's")
+                .append(" cores with the servers.\n\n");
+        md.append("| target | highest msg/s | ÷ raw c2s | p50 ms | p99 ms | servers CPU cores | generator CPU cores"
+                + " | generator µs/msg | generator lag p99 ms | next step failed on |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        boolean anyCapped = false;
+        boolean anyGenerator = false;
+        for (Map.Entry<String, List<TargetResult>> e : byTarget.entrySet()) {
+            String name = e.getKey();
+            List<TargetResult> runs = e.getValue();
+            boolean capped = runs.stream().anyMatch(r -> r.maxRate() != null && r.maxRate().reachedLimit());
+            boolean generator = runs.stream().anyMatch(r -> r.maxRate() != null && r.maxRate().generatorBound());
+            anyCapped |= capped;
+            anyGenerator |= generator;
+            TargetKind kind = TargetKind.byLabel(name);
+            List<TargetResult> floor = kind == null || kind.isFloor() ? null : byTarget.get(kind.floor().label());
+            md.append("| ").append(name)
+                    .append(" | ").append(capped ? "≥ " : "").append(cell(runs, Report::highest, "%.0f"))
+                    .append(generator ? " ‡" : "")
+                    .append(" | ").append(floor == null ? "–" : cell(runs, r -> highest(r) / highest(sameRepetition(floor, r)), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> best(r) == null ? Double.NaN : best(r).latency().p50() / 1000.0, "%.2f"))
+                    .append(" | ").append(cell(runs, r -> best(r) == null ? Double.NaN : best(r).latency().p99() / 1000.0, "%.2f"))
+                    .append(" | ").append(cell(runs, r -> best(r) == null ? Double.NaN : serversCores(r, best(r)), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> best(r) == null ? Double.NaN : best(r).cores(CpuClock.GENERATOR), "%.2f"))
+                    .append(" | ").append(cell(runs, r -> best(r) == null ? Double.NaN : best(r).cpuMicrosPerMessage(CpuClock.GENERATOR), "%.0f"))
+                    .append(" | ").append(cell(runs, r -> best(r) == null ? Double.NaN : best(r).sendLag().p99() / 1000.0, "%.2f"))
+                    .append(" | ").append(limitedBy(runs))
+                    .append(" |\n");
+        }
+        if (anyCapped) {
+            md.append("\n≥: the limit (`--max-rate-limit ").append(LoadOptions.number(m.limit()))
+                    .append("`) passed in some repetition; the real ceiling is higher.\n");
+        }
+        if (anyGenerator) {
+            md.append("\n‡: in some repetition the next step failed only because the load generator fell behind its")
+                    .append(" schedule: that result is the generator's ceiling on this machine (it shares the cores with")
+                    .append(" the servers), not necessarily the target's.\n");
+        }
+        md.append("\n#### Max-rate search steps\n\n");
+        md.append("Each step: offered msg/s, ✓ passed or ✗ with what failed, p99 in ms.\n\n");
+        byTarget.forEach((name, runs) -> runs.forEach(r -> {
+            if (r.maxRate() == null) {
+                return;
+            }
+            md.append("- ").append(name).append(", repetition ").append(r.repetition()).append(": ");
+            List<String> parts = new ArrayList<>();
+            for (MaxRateStep step : r.maxRate().steps()) {
+                String p99 = step.result() == null || step.result().latency().count() == 0 ? ""
+                        : " (" + ms(step.result().latency().p99()) + ")";
+                parts.add(LoadOptions.number(step.rate()) + (step.passed() ? " ✓" : " ✗ " + MaxRateSearch.text(step.failures())) + p99);
+            }
+            md.append(String.join(" · ", parts));
+            if (r.maxRate().note() != null) {
+                md.append(" — ").append(r.maxRate().note());
+            }
+            md.append('\n');
+        }));
+    }
+
+    private static double highest(TargetResult r) {
+        return r == null || r.maxRate() == null ? Double.NaN : r.maxRate().highest();
+    }
+
+    /** The measured step at the highest passing rate, or null. */
+    private static RateResult best(TargetResult r) {
+        return r.maxRate() == null ? null : r.maxRate().best().map(MaxRateStep::result).orElse(null);
+    }
+
+    /** The run of {@code runs} in the same repetition as {@code r}, or null. */
+    private static TargetResult sameRepetition(List<TargetResult> runs, TargetResult r) {
+        return runs.stream().filter(f -> f.repetition() == r.repetition()).findFirst().orElse(null);
+    }
+
+    /** The CPU of the target's processes (not the generator) during {@code x}, in cores. */
+    private static double serversCores(TargetResult r, RateResult x) {
+        double sum = 0;
+        for (String p : r.processes()) {
+            sum += x.cores(p);
+        }
+        return sum;
+    }
+
+    /** What the step above the highest pass failed on, counted over the repetitions: "p99 ×2, p99, loss ×1". */
+    private static String limitedBy(List<TargetResult> runs) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TargetResult r : runs) {
+            if (r.maxRate() == null) {
+                continue;
+            }
+            String why = r.maxRate().reachedLimit() ? "(limit passed)"
+                    : r.maxRate().limitedBy().isEmpty() ? "–" : MaxRateSearch.text(r.maxRate().limitedBy());
+            counts.merge(why, 1, Integer::sum);
+        }
+        if (counts.isEmpty()) {
+            return "–";
+        }
+        List<String> out = new ArrayList<>();
+        counts.forEach((why, n) -> out.add(runs.size() > 1 ? why + " ×" + n : why));
+        return String.join("; ", out);
     }
 
     /**

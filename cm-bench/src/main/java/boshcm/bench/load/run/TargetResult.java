@@ -4,8 +4,15 @@ import java.util.List;
 
 /**
  * Everything measured on one target in one repetition; {@code error} is set (and later fields may
- * be null) when the run of this target broke off.
+ * be null) when the run of this target broke off. {@code maxRate} is null when the search for the
+ * highest sustained rate did not run.
  */
 public record TargetResult(String target, int repetition, List<String> processes, LoginResult login, MemoryResult memory,
-                           List<RateResult> rates, String error) {
+                           List<RateResult> rates, MaxRateResult maxRate, String error) {
+
+    /** A result without a max-rate search. */
+    public TargetResult(String target, int repetition, List<String> processes, LoginResult login, MemoryResult memory,
+                        List<RateResult> rates, String error) {
+        this(target, repetition, processes, login, memory, rates, null, error);
+    }
 }

@@ -74,4 +74,90 @@ class LoadOptionsTest {
         assertThatThrownBy(() -> LoadOptions.parse("--threads")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> LoadOptions.parse("--prosody-gc", "none")).hasMessageContaining("--prosody-gc");
     }
+
+    @Test
+    void maxRateSearchDefaultsAndOptions() {
+        MaxRateSettings d = LoadOptions.parse().maxRate();
+        assertThat(d.on()).isTrue();
+        assertThat(d.start()).isEqualTo(250);
+        assertThat(d.factor()).isEqualTo(2);
+        assertThat(d.limit()).isEqualTo(50_000);
+        assertThat(d.resolution()).isEqualTo(0.10);
+        assertThat(d.stepDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(d.p99Limit()).isEqualTo(Duration.ofMillis(100));
+        assertThat(d.lagLimit()).isEqualTo(Duration.ofMillis(10));
+
+        MaxRateSettings m = LoadOptions.parse("--max-rate-search", "on", "--max-rate-start", "50", "--max-rate-limit=400",
+                "--max-rate-factor", "1.5", "--max-rate-resolution", "5%", "--max-rate-step-duration", "3s",
+                "--max-rate-p99", "50ms", "--max-rate-max-lag", "20ms", "--max-rate-pause", "500ms",
+                "--max-rate-recovery", "10s").maxRate();
+        assertThat(m).isEqualTo(new MaxRateSettings(true, 50, 1.5, 400, 0.05, Duration.ofSeconds(3), Duration.ofMillis(50),
+                Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(10)));
+        assertThat(LoadOptions.parse("--max-rate-resolution", "0.1").maxRate().resolution()).isEqualTo(0.1);
+        assertThat(LoadOptions.parse("--max-rate-search", "off").maxRate().on()).isFalse();
+        assertThat(LoadOptions.parse("--max-rate-start", "50", "--max-rate-limit=400").commandLine())
+                .contains("--max-rate-search on --max-rate-start 50 --max-rate-limit 400 --max-rate-factor 2"
+                        + " --max-rate-resolution 10% --max-rate-step-duration 5s");
+    }
+
+    @Test
+    void badMaxRateValuesAreNamed() {
+        assertThatThrownBy(() -> LoadOptions.parse("--max-rate-search", "yes")).hasMessageContaining("on or off");
+        assertThatThrownBy(() -> LoadOptions.parse("--max-rate-factor", "1")).hasMessageContaining("--max-rate-factor");
+        assertThatThrownBy(() -> LoadOptions.parse("--max-rate-resolution", "150%")).hasMessageContaining("--max-rate-resolution");
+        assertThatThrownBy(() -> LoadOptions.parse("--max-rate-start", "500", "--max-rate-limit", "400"))
+                .hasMessageContaining("below --max-rate-start");
+        assertThatThrownBy(() -> LoadOptions.parse("--max-rate-step-duration", "0s")).hasMessageContaining("more than 0");
+    }
+
+    @Test
+    void smokeRunsATinySearchThatLaterOptionsOverride() {
+        MaxRateSettings m = LoadOptions.parse("--smoke").maxRate();
+        assertThat(m.on()).isTrue();
+        assertThat(m.start()).isEqualTo(10);
+        assertThat(m.limit()).isEqualTo(40);
+        assertThat(m.stepDuration()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(LoadOptions.parse("--smoke", "--max-rate-limit", "400").maxRate().limit()).isEqualTo(400);
+        assertThat(LoadOptions.parse("--smoke", "--max-rate-search", "off").maxRate().on()).isFalse();
+    }
+
+    @Test
+    void outputsGoNextToTheReportUnlessOutSaysOtherwise() {
+        LoadOptions d = LoadOptions.parse();
+        assertThat(d.report()).isEqualTo(java.nio.file.Path.of("cm-bench/target/load-report.md"));
+        assertThat(d.chartsDir()).isEqualTo(java.nio.file.Path.of("cm-bench/target/load-charts"));
+        assertThat(d.hgrmDir()).isEqualTo(java.nio.file.Path.of("cm-bench/target/load-hgrm"));
+
+        LoadOptions out = LoadOptions.parse("--out", "/tmp/r");
+        assertThat(out.report()).isEqualTo(java.nio.file.Path.of("/tmp/r/report.md"));
+        assertThat(out.chartsDir()).isEqualTo(java.nio.file.Path.of("/tmp/r"));
+        assertThat(out.hgrmDir()).isEqualTo(java.nio.file.Path.of("/tmp/r/hgrm"));
+
+        LoadOptions report = LoadOptions.parse("--report", "/tmp/x/my.md");
+        assertThat(report.chartsDir()).isEqualTo(java.nio.file.Path.of("/tmp/x/load-charts"));
+        assertThat(report.hgrmDir()).isEqualTo(java.nio.file.Path.of("/tmp/x/load-hgrm"));
+
+        assertThat(LoadOptions.parse("--charts", "none").chartsDir()).isNull();
+        assertThat(LoadOptions.parse("--out", "/tmp/r", "--charts", "/tmp/c").chartsDir()).isEqualTo(java.nio.file.Path.of("/tmp/c"));
+        assertThat(LoadOptions.parse("--charts", "/tmp/c", "--report", "/tmp/x/my.md").chartsDir())
+                .isEqualTo(java.nio.file.Path.of("/tmp/c"));
+    }
+
+    @Test
+    void fullIsEveryTargetThreeTimesWithTheSearchAndTheScaleRunInOneDirectory() {
+        LoadOptions o = LoadOptions.parse("--full");
+        assertThat(o.targets()).containsExactly(TargetKind.values());
+        assertThat(o.repeat()).isEqualTo(3);
+        assertThat(o.maxRate().on()).isTrue();
+        assertThat(o.scale()).isTrue();
+        assertThat(o.report()).isEqualTo(LoadOptions.FULL_OUT.resolve("report.md"));
+        assertThat(o.chartsDir()).isEqualTo(LoadOptions.FULL_OUT);
+        assertThat(o.hgrmDir()).isEqualTo(LoadOptions.FULL_OUT.resolve("hgrm"));
+        assertThat(o.commandLine()).contains("--scale on");
+        LoadOptions less = LoadOptions.parse("--full", "--repeat", "1", "--targets", "c2s,boshcm", "--scale", "off");
+        assertThat(less.repeat()).isEqualTo(1);
+        assertThat(less.targets()).containsExactly(TargetKind.C2S, TargetKind.BOSHCM);
+        assertThat(less.scale()).isFalse();
+        assertThat(LoadOptions.parse().scale()).isFalse();
+    }
 }
