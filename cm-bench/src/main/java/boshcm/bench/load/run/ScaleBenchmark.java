@@ -37,6 +37,27 @@ public final class ScaleBenchmark {
         return last.loggedIn() == top ? 0 : 1;
     }
 
+    /** The scale run as part of the full benchmark: its report section and memory series. */
+    static ScaleHook.Outcome outcome(ScaleOptions options, PrintStream out) throws IOException, InterruptedException {
+        out.println("\n== scale run: " + options.commandLine());
+        List<ScaleRun.Step> steps = new ScaleRun(options, out).run();
+        java.util.Map<String, java.util.Map<Integer, Double>> series = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < steps.size(); i++) {
+            ScaleRun.Step s = steps.get(i);
+            ScaleRun.Step prev = steps.get(i - 1);
+            int added = s.loggedIn() - prev.loggedIn();
+            if (added <= 0) {
+                continue;
+            }
+            series.computeIfAbsent("boshcm RSS", k -> new java.util.TreeMap<>()).put(s.sessions(), (s.rssBytes() - prev.rssBytes()) / 1024.0 / added);
+            series.computeIfAbsent("boshcm live heap", k -> new java.util.TreeMap<>()).put(s.sessions(), (s.heapBytes() - prev.heapBytes()) / 1024.0 / added);
+            series.computeIfAbsent("boshcm direct", k -> new java.util.TreeMap<>()).put(s.sessions(), (s.directBytes() - prev.directBytes()) / 1024.0 / added);
+        }
+        int top = options.steps().get(options.steps().size() - 1);
+        String markdown = table(options, Machine.describe(), steps).replaceFirst("^## ", "### ");
+        return new ScaleHook.Outcome(markdown, series, steps.get(steps.size() - 1).loggedIn() != top);
+    }
+
     static String table(ScaleOptions options, Machine machine, List<ScaleRun.Step> steps) {
         StringBuilder sb = new StringBuilder();
         sb.append("## Scale run: boshcm alone, idle sessions\n\n");

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The scale run's place in the full benchmark ({@code --full}, or {@code --scale on}): boshcm alone
- * with 10k, 50k and 100k idle sessions (issue 5, part 3). It runs after the side-by-side load run
+ * with idle sessions in steps ({@link ScaleRun}). It runs after the side-by-side load run
  * and writes into the same output directory; its section goes into the same report, and its memory
  * series become the chart {@value boshcm.bench.load.chart.ScaleCharts#MEMORY_FILE}
  * ({@link boshcm.bench.load.chart.ScaleCharts}).
@@ -40,8 +40,6 @@ public interface ScaleHook {
 
     /** The scale run the full benchmark calls. */
     static ScaleHook current() {
-        // TODO(scale run): return the real one once boshcm.bench.load.scale.ScaleRun exists on this branch, e.g.
-        //   return (options, outDir, log) -> new boshcm.bench.load.scale.ScaleRun(options, outDir, log).run();
-        return NOT_WIRED;
+        return (options, outDir, log) -> ScaleBenchmark.outcome(ScaleOptions.forFullRun(options), log);
     }
 }

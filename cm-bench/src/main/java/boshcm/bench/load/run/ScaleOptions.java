@@ -12,7 +12,7 @@ public record ScaleOptions(List<Integer> steps, int threads, int loginConcurrenc
                            List<String> boshcmJvmOptions, Path workDir, Path report) {
 
     public static final String USAGE = """
-            usage: java -jar cm-bench.jar scale [options]        (or scripts/bench --scale [options])
+            usage: java -jar cm-bench.jar scale [options]        (or scripts/bench scale [options])
 
             boshcm alone in front of Prosody: sessions logged in in steps and kept idle (each holding one
             long-poll); after each step a full GC in boshcm, then its RSS, live heap and direct memory, and
@@ -87,9 +87,17 @@ public record ScaleOptions(List<Integer> steps, int threads, int loginConcurrenc
                 report);
     }
 
+    /** The scale run of the full benchmark ({@code scripts/bench --full}): default steps, the load run's boshcm and generator. */
+    public static ScaleOptions forFullRun(LoadOptions load) {
+        ScaleOptions d = parse();
+        return new ScaleOptions(d.steps(), load.threads(), d.loginConcurrency(), d.loginWarmup(), d.settle(), d.probePairs(),
+                d.probeRate(), d.probeDuration(), load.boshcmJar(), load.boshcmJvmOptions(), load.workDir().resolve("scale"),
+                d.report());
+    }
+
     /** The command line that reproduces this run, for the report. */
     public String commandLine() {
-        StringBuilder sb = new StringBuilder("scripts/bench --scale --steps ");
+        StringBuilder sb = new StringBuilder("scripts/bench scale --steps ");
         sb.append(String.join(",", steps.stream().map(String::valueOf).toList()));
         sb.append(" --probe-pairs ").append(probePairs).append(" --probe-rate ").append(LoadOptions.number(probeRate));
         sb.append(" --probe-duration ").append(LoadOptions.text(probeDuration));
