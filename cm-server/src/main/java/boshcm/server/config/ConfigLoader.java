@@ -234,7 +234,8 @@ public final class ConfigLoader {
         LimitsConfig limits = new LimitsConfig(
                 v.integer("limits.max-sessions", 0, Integer.MAX_VALUE),
                 v.integer("limits.max-sessions-per-client", 0, Integer.MAX_VALUE),
-                v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000));
+                v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000),
+                v.number("limits.new-sessions-per-origin-per-second", 0, 1_000_000));
 
         UpstreamSettings upstream = upstream(v);
         return new CmConfig(nodeId, http, cors, admin, metrics, drain, session, bodyLimits, limits, upstream, log(v));

@@ -131,7 +131,8 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("xml.max-payloads", Kind.INT),
             of("limits.max-sessions", Kind.INT),
             of("limits.max-sessions-per-client", Kind.INT),
-            of("limits.new-sessions-per-client-per-second", Kind.NUMBER));
+            of("limits.new-sessions-per-client-per-second", Kind.NUMBER),
+            of("limits.new-sessions-per-origin-per-second", Kind.NUMBER));
 
     private static final Map<String, Setting> BY_KEY =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));

@@ -223,7 +223,7 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
      */
     private JettyExchange newExchange(Request request, Response response, Callback callback, boolean bodyRead) {
         JettyExchange exchange = new JettyExchange(new ExchangeId(exchangeIds.incrementAndGet()), response, callback,
-                ClientPeer.of(request, http), metrics);
+                ClientPeer.of(request, http), Optional.ofNullable(request.getHeaders().get(HttpHeader.ORIGIN)), metrics);
         exchange.watch(request, scheduler, backstop, bodyRead);
         return exchange;
     }

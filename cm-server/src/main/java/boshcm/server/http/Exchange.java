@@ -38,4 +38,12 @@ public interface Exchange {
 
     /** The client's address (the socket peer, or X-Forwarded-For from a trusted proxy), for per-client limits. */
     String clientAddress();
+
+    /**
+     * The request's {@code Origin} header, as sent: what browsers say about the page that made the
+     * request, for the per-origin limit. Empty when there is none (most non-browser clients).
+     */
+    default java.util.Optional<String> origin() {
+        return java.util.Optional.empty();
+    }
 }

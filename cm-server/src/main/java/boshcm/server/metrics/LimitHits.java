@@ -25,6 +25,8 @@ public final class LimitHits {
         MAX_SESSIONS_PER_CLIENT,
         /** {@code limits.new-sessions-per-client-per-second}. */
         CREATION_RATE,
+        /** {@code limits.new-sessions-per-origin-per-second}. */
+        ORIGIN_CREATION_RATE,
         /** {@code http.max-body-bytes}: 413 on the declared length, or policy-violation once the body outgrew it. */
         BODY_SIZE;
 

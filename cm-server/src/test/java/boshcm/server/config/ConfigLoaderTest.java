@@ -67,7 +67,7 @@ class ConfigLoaderTest {
         assertThat(c.upstream().insecure()).isFalse();
         assertThat(c.upstream().trustStore()).isEmpty();
         assertThat(c.nodeId()).matches("[a-z0-9]{6}");
-        assertThat(c.limits()).isEqualTo(new LimitsConfig(10000, 100, 5));
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(10000, 100, 5, 0));
     }
 
     @Test
