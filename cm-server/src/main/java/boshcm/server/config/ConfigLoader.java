@@ -52,6 +52,8 @@ public final class ConfigLoader {
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     private static final long MIN_BODY_BYTES = 10_000;
     private static final long MAX_BODY_BYTES = 64L << 20;
+    private static final long MIN_HEADER_BYTES = 1024;
+    private static final long MAX_HEADER_BYTES = 64 * 1024;
     private static final Duration AUTO_IDLE_MARGIN = Duration.ofSeconds(60);
     private static final Duration AUTO_BACKSTOP_MARGIN = Duration.ofSeconds(30);
     private static final Duration MAX_DRAIN = Duration.ofHours(1);
@@ -330,7 +332,17 @@ public final class ConfigLoader {
         }
         int threads = v.integer("http.max-threads", 8, 10_000);
         Duration stop = v.duration("http.stop-timeout");
-        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop, httpTls(v));
+        int maxHeader = (int) v.bytes("http.max-header-bytes", MIN_HEADER_BYTES, MAX_HEADER_BYTES);
+        Duration requestTimeout = v.duration("http.request-timeout");
+        if (requestTimeout.isZero()) {
+            v.problem("http.request-timeout", "must be positive");
+        }
+        Duration keepAlive = v.duration("http.keep-alive-timeout");
+        if (keepAlive.isZero()) {
+            v.problem("http.keep-alive-timeout", "must be positive");
+        }
+        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop, httpTls(v),
+                maxHeader, requestTimeout, keepAlive);
     }
 
     /** {@code http.tls.key-store.*}: HTTPS on the BOSH listener when a key store is named (B-19.1-1). */

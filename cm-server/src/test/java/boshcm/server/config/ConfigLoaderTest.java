@@ -326,6 +326,30 @@ class ConfigLoaderTest {
         }
     }
 
+    /** Issue 6: the hostile-input limits, their defaults, the three ways of setting them, and their checks. */
+    @Test
+    void hostileInputLimits() {
+        CmConfig d = load(Map.of());
+        assertThat(d.http().maxHeaderBytes()).isEqualTo(8192);
+        assertThat(d.http().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.http().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.limits().newSessionsPerOriginPerSecond()).isZero();
+
+        CmConfig c = load(Map.of("BOSHCM_HTTP_KEEP_ALIVE_TIMEOUT", "5s", "BOSHCM_LIMITS_NEW_SESSIONS_PER_ORIGIN_PER_SECOND", "2.5"),
+                "--http-max-header-bytes", "16k", "--http-request-timeout", "10s");
+        assertThat(c.http().maxHeaderBytes()).isEqualTo(16384);
+        assertThat(c.http().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.http().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.limits().newSessionsPerOriginPerSecond()).isEqualTo(2.5);
+
+        assertThat(problems(Map.of(), "--http-max-header-bytes", "512")).singleElement().asString().contains("http.max-header-bytes");
+        assertThat(problems(Map.of(), "--http-max-header-bytes", "65m")).singleElement().asString().contains("http.max-header-bytes");
+        assertThat(problems(Map.of(), "--http-request-timeout", "0s")).singleElement().asString().contains("http.request-timeout");
+        assertThat(problems(Map.of(), "--http-keep-alive-timeout", "30")).singleElement().asString().contains("needs a unit");
+        assertThat(problems(Map.of(), "--limits-new-sessions-per-origin-per-second", "-1")).singleElement().asString()
+                .contains("limits.new-sessions-per-origin-per-second");
+    }
+
     @Test
     void commandLineMistakesAreProblemsToo() {
         assertThat(problems(Map.of(), "stray")).singleElement().asString().contains("unexpected argument");
