@@ -439,6 +439,12 @@ public final class ConfigLoader {
         int maxRepeats = v.integer("session.max-repeats", 0, 1_000_000);
         Duration repeatWindow = v.duration("session.repeat-window");
         long maxBuffered = v.bytes("session.max-buffered-bytes", 1024, Long.MAX_VALUE);
+        long pauseReading = v.bytes("session.pause-reading-bytes", 0, Long.MAX_VALUE);
+        if (pauseReading > 0 && pauseReading >= maxBuffered) {
+            v.problem("session.pause-reading-bytes", "must be 0 or below session.max-buffered-bytes (" + maxBuffered
+                    + " bytes): reading stops before the buffer bound ends the session");
+            pauseReading = 0;
+        }
         int maxBodyPayloads = v.integer("session.max-body-payloads", 1, 1_000_000);
         int maxResponseBytes = (int) v.bytes("session.max-response-bytes", 1024, Integer.MAX_VALUE);
         boolean multiStreams = v.bool("session.multi-streams");
@@ -448,7 +454,7 @@ public final class ConfigLoader {
                     rejectLongPause, strict, Set.copyOf(domains), Set.copyOf(routes), contentTypes,
                     String.join(",", Arrays.stream(accept.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()),
                     sendAcks, cacheSize, maxRepeats, repeatWindow, maxBuffered, maxBodyPayloads, maxResponseBytes,
-                    multiStreams, maxStreams);
+                    multiStreams, maxStreams).withPauseReading(pauseReading);
         } catch (IllegalArgumentException e) {
             if (!v.hasProblems()) {
                 v.problem("session", e.getMessage());

@@ -122,6 +122,7 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("session.max-repeats", Kind.INT),
             of("session.repeat-window", Kind.DURATION),
             of("session.max-buffered-bytes", Kind.BYTES),
+            of("session.pause-reading-bytes", Kind.BYTES),
             of("session.max-body-payloads", Kind.INT),
             of("session.max-response-bytes", Kind.BYTES),
             of("session.multi-streams", Kind.BOOLEAN),

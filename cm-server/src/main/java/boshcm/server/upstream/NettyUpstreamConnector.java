@@ -5,6 +5,8 @@ import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.server.logging.SessionMdc;
 import boshcm.server.upstream.UpstreamResolver.Candidate;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -44,6 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class NettyUpstreamConnector implements UpstreamConnector, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyUpstreamConnector.class);
+    /** Socket reads per batch: with buffers of at most 64 KiB, 256 KiB per batch at most. */
+    static final int MAX_READS_PER_BATCH = 4;
+    /** Netty's default adaptive buffer sizes (64 B to 64 KiB), with {@link #MAX_READS_PER_BATCH}. */
+    private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(MAX_READS_PER_BATCH);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
     /** The pipeline is built by {@link NettyUpstreamConnection#attach} once TCP is up. */
     private static final ChannelInitializer<Channel> EMPTY = new ChannelInitializer<>() {
@@ -202,6 +208,9 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    // At most this many socket reads before their events reach the session, which may
+                    // then stop reading (U-15 backpressure): bounds what one batch adds to its buffer.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                     .handler(EMPTY)
                     .connect(remote);
             connection.connecting(connect.channel());
