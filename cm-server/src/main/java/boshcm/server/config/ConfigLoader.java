@@ -440,7 +440,9 @@ public final class ConfigLoader {
         Duration repeatWindow = v.duration("session.repeat-window");
         long maxBuffered = v.bytes("session.max-buffered-bytes", 1024, Long.MAX_VALUE);
         long pauseReading = v.bytes("session.pause-reading-bytes", 0, Long.MAX_VALUE);
-        if (pauseReading > 0 && pauseReading >= maxBuffered) {
+        if (pauseReading > 0 && pauseReading >= maxBuffered && !v.given("session.pause-reading-bytes")) {
+            pauseReading = maxBuffered / 4;       // the default follows a smaller buffer bound
+        } else if (pauseReading > 0 && pauseReading >= maxBuffered) {
             v.problem("session.pause-reading-bytes", "must be 0 or below session.max-buffered-bytes (" + maxBuffered
                     + " bytes): reading stops before the buffer bound ends the session");
             pauseReading = 0;

@@ -344,6 +344,8 @@ class ConfigLoaderTest {
         assertThat(c.limits().newSessionsPerOriginPerSecond()).isEqualTo(2.5);
         assertThat(c.session().pauseReadingBytes()).isEqualTo(65536);
         assertThat(load(Map.of(), "--session-pause-reading-bytes", "0").session().pauseReadingBytes()).isZero();
+        assertThat(load(Map.of(), "--session-max-buffered-bytes", "128k").session().pauseReadingBytes())
+                .as("the default follows a smaller buffer bound").isEqualTo(32 * 1024);
 
         assertThat(problems(Map.of(), "--http-max-header-bytes", "512")).singleElement().asString().contains("http.max-header-bytes");
         assertThat(problems(Map.of(), "--http-max-header-bytes", "65m")).singleElement().asString().contains("http.max-header-bytes");
