@@ -247,6 +247,38 @@ class UpstreamFaultIT {
         assertThat(cm.meter("bosh_limit_hits_total", "kind", "buffered-bytes")).isZero();
     }
 
+    /**
+     * RFC 6120 §13.12, checklist U-15: a server stanza far over the CM's 1 MiB limit (5 MB here) is cut
+     * while it still arrives, never buffered whole: the server gets a policy-violation stream error, the
+     * browser's held request remote-connection-failed.
+     */
+    @Test
+    void u15_aServerStanzaOverTheLimitIsCutWhileArriving() throws Exception {
+        cm = startCm();
+        Upstreamed session = openSession(20);
+        Sent held = session.client.send("");
+        cm.awaitHeld(1);
+        Thread big = new Thread(() -> {
+            try {
+                session.server.send("<message from='" + PEER + "' to='" + STANZA_TO + "' type='chat' id='big'><body>");
+                String megabyte = "y".repeat(1 << 20);
+                for (int i = 0; i < 5; i++) {
+                    session.server.send(megabyte);
+                }
+            } catch (java.io.IOException expected) {
+                // the CM closed the connection under the rest of it
+            }
+        }, "oversized-stanza");
+        big.setDaemon(true);
+        big.start();
+
+        Reply reply = await(held.reply());
+        assertThat(reply.condition()).as("%s", reply).isEqualTo("remote-connection-failed");
+        assertThat(reply.payloads()).isEmpty();
+        assertThat(session.server.readUntil("</stream:stream>")).contains("<policy-violation xmlns='" + STREAM_ERRORS + "'/>");
+        assertThat(cm.meter("bosh_upstream_failures_total", "reason", "protocol")).isEqualTo(1.0);
+    }
+
     /** Waits until {@code written} stops growing (sampled every 200 ms, unchanged for a second); returns it. */
     private static long awaitStall(AtomicLong written) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
