@@ -1,6 +1,7 @@
 package boshcm.server.http;
 
 import boshcm.protocol.session.ExchangeId;
+import java.util.Optional;
 
 /**
  * One HTTP request held open for a BOSH response (XEP-0124 §8): answered exactly once, from any
@@ -43,7 +44,7 @@ public interface Exchange {
      * The request's {@code Origin} header, as sent: what browsers say about the page that made the
      * request, for the per-origin limit. Empty when there is none (most non-browser clients).
      */
-    default java.util.Optional<String> origin() {
-        return java.util.Optional.empty();
+    default Optional<String> origin() {
+        return Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package boshcm.server.http;
 
 import boshcm.protocol.session.ExchangeId;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,7 +35,7 @@ final class JettyExchange implements Exchange {
     private final Response response;
     private final Callback callback;
     private final ClientPeer peer;
-    private final java.util.Optional<String> origin;
+    private final Optional<String> origin;
     private final HttpMetrics metrics;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicReference<Runnable> goneCallback = new AtomicReference<>();
@@ -43,7 +44,7 @@ final class JettyExchange implements Exchange {
     private volatile DisconnectWatch disconnectWatch;
     private volatile EndPoint endPoint;
 
-    JettyExchange(ExchangeId id, Response response, Callback callback, ClientPeer peer, java.util.Optional<String> origin,
+    JettyExchange(ExchangeId id, Response response, Callback callback, ClientPeer peer, Optional<String> origin,
                   HttpMetrics metrics) {
         this.id = id;
         this.response = response;
@@ -137,7 +138,7 @@ final class JettyExchange implements Exchange {
     }
 
     @Override
-    public java.util.Optional<String> origin() {
+    public Optional<String> origin() {
         return origin;
     }
 
