@@ -185,7 +185,7 @@ public final class Main {
         SessionRegistry sessions = new SessionRegistry(config.session(), loops, connector,
                 new SidGenerator(config.nodeId()),
                 new SessionRegistry.Limits(config.limits().maxSessions(), config.limits().maxSessionsPerClient(),
-                        config.limits().newSessionsPerClientPerSecond()),
+                        config.limits().newSessionsPerClientPerSecond(), config.limits().newSessionsPerOriginPerSecond()),
                 registry, System::nanoTime);
         return new SessionSide(sessions, () -> {
             sessions.drain(config.drain().farewell());

@@ -32,10 +32,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.jxmpp.jid.Jid;
 
 /**
- * Bad input gets the binding condition the spec names, as a 200 terminate body (or 413), at once,
- * and never affects another session: a Smack BOSH client chats with a Smack TCP peer through the same
- * CM the whole time, and the last test checks that conversation lost nothing. The hostile requests
- * are raw HTTP ({@link RawBosh}); those naming a session name a throw-away raw session.
+ * The hostile suite (issue 6): bad input gets the answer docs/security.md documents (the binding
+ * condition the spec names as a 200 terminate body, or 413, 431, a closed connection), at once, and
+ * never affects another session: a Smack BOSH client chats with a Smack TCP peer through the same CM
+ * the whole time, and the last test checks that conversation lost nothing. The hostile requests are
+ * raw HTTP ({@link RawBosh}, or a socket); those naming a session name a throw-away raw session.
+ *
+ * <p>The CM believes {@code X-Forwarded-For} from 127.0.0.1, and the raw client gives each request a
+ * made-up client address, so that the per-address limits the node enforces (3 sessions, 5 new ones a
+ * second) meet only the tests that aim at them. The bystander has no such header: it is 127.0.0.1.
  * Checklist IDs refer to {@code shared/docs/conformance-checklist.md}.
  */
 @ExtendWith(LiveXmppExtension.class)
@@ -46,6 +51,9 @@ class HostileInputIT {
     private static final Duration QUICKLY = Duration.ofSeconds(10);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_BODY = 256 * 1024;
+    private static final int PER_CLIENT = 3;
+    private static final int PER_CLIENT_RATE = 5;
+    private static final int PER_ORIGIN_RATE = 5;
 
     private static ProsodyServer prosody;
     private static DedicatedCm cm;
@@ -56,12 +64,15 @@ class HostileInputIT {
     @BeforeAll
     static void start(ProsodyServer server) throws Exception {
         prosody = server;
-        // Many creations per second from 127.0.0.1 here: no per-client creation rate limit (S-7).
         cm = DedicatedCm.inFrontOf(prosody,
-                "--limits-new-sessions-per-client-per-second", "0",
+                "--http-trusted-proxies", "127.0.0.1",
+                "--limits-max-sessions-per-client", String.valueOf(PER_CLIENT),
+                "--limits-new-sessions-per-client-per-second", String.valueOf(PER_CLIENT_RATE),
+                "--limits-new-sessions-per-origin-per-second", String.valueOf(PER_ORIGIN_RATE),
+                "--http-request-timeout", "2s",
                 "--session-served-domains", ProsodyServer.DOMAIN,
                 "--session-route-allow-list", "xmpp.boshcm.test:5222");
-        raw = cm.raw();
+        raw = cm.raw().withHeader("X-Forwarded-For", HostileInputIT::someClient);
         XmppUser alice = prosody.createUser("bystander");
         XmppUser bob = prosody.createUser("bystanderpeer");
         AbstractXMPPConnection bosh = clients.bosh(cm.service(), alice);
@@ -285,6 +296,206 @@ class HostileInputIT {
         assertTerminates(post(RawBosh.creation(1, 1, 10, "route='xmpp:evil.test:5222'")), "host-unknown");
     }
 
+    // ---------------------------------------------------------------- issue 6: the hostile suite
+
+    /** S-1: a 10 MB body with its length declared gets 413; the CM answers before reading it. */
+    @Test
+    void s1_tenMegabyteBodyGets413() throws Exception {
+        byte[] megabyte = new byte[1 << 20];
+        java.util.Arrays.fill(megabyte, (byte) 'a');
+        RawHttp answer = RawBosh.exchange(cm.boshUri(),
+                "Content-Type: text/xml; charset=utf-8\r\nContent-Length: " + (10L << 20) + "\r\n", out -> {
+                    for (int i = 0; i < 10; i++) out.write(megabyte);
+                });
+
+        assertThat(answer.status()).isEqualTo(413);
+    }
+
+    /** S-1: 10 MB sent chunked (no length to refuse it on) is cut at the limit: policy-violation. */
+    @Test
+    void s1_tenMegabyteChunkedBodyGetsPolicyViolation() throws Exception {
+        byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        RawHttp answer = RawBosh.exchange(cm.boshUri(),
+                "Content-Type: text/xml; charset=utf-8\r\nTransfer-Encoding: chunked\r\n", out -> {
+                    chunk(out, ("<body rid='1' to='boshcm.test' xmlns='" + HTTPBIND + "'><message xmlns='jabber:client'><body>")
+                            .getBytes(StandardCharsets.UTF_8));
+                    for (int i = 0; i < 160; i++) chunk(out, chunk);
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                });
+
+        Reply reply = Reply.of(answer.status(), answer.body().getBytes(StandardCharsets.UTF_8));
+        assertThat(reply.condition()).as("%s", reply).isEqualTo("policy-violation");
+    }
+
+    /**
+     * S-2, RFC 6120 §11.1: external entities (XXE) to {@code file:///etc/passwd}, as a general and as a
+     * parameter entity, get bad-request; nothing is fetched and nothing of the file comes back.
+     */
+    @Test
+    void s2_externalEntitiesGetBadRequestAndNothingIsRead() throws Exception {
+        String general = "<?xml version='1.0'?><!DOCTYPE body [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]>"
+                + "<body rid='1' to='boshcm.test' xmlns='" + HTTPBIND + "'><message xmlns='jabber:client' to='x@boshcm.test'>"
+                + "<body>&xxe;</body></message></body>";
+        String parameter = "<!DOCTYPE body [<!ENTITY % p SYSTEM 'file:///etc/passwd'> %p;]>"
+                + "<body rid='1' to='boshcm.test' xmlns='" + HTTPBIND + "'/>";
+        for (String xxe : List.of(general, parameter)) {
+            Reply reply = await(post(xxe), QUICKLY);
+            assertThat(reply.condition()).as("%s", reply).isEqualTo("bad-request");
+            assertThat(reply.text()).doesNotContain("root:");
+        }
+    }
+
+    /**
+     * XEP-0124 §14.1 (B-14.1-1, B-6-5): rids are 1 … 2^53 − 1. 2^53, 2^53 + 1 and beyond get bad-request,
+     * at creation and on a live session (which it ends, like any rejected body naming a session).
+     */
+    @Test
+    void b14_1_1_ridOfTwoToThe53PlusOneGetsBadRequest() throws Exception {
+        for (String rid : List.of("9007199254740992", "9007199254740993", "18446744073709551617")) {
+            assertTerminates(post(RawBosh.creation(1, 1, 10, "").replace("rid='1'", "rid='" + rid + "'")), "bad-request");
+        }
+        RawBosh.Session victim = raw.open(1, 10);
+        assertTerminates(victim.sendRid(9007199254740993L, "", "").reply(), "bad-request");
+        assertTerminates(victim.send("").reply(), "item-not-found");
+    }
+
+    /**
+     * S-7: thousands of session creations from one address. {@code limits.max-sessions-per-client}
+     * (3 here) open, then every other gets policy-violation, without an upstream connection: first for
+     * the concurrent sessions, then, the address's tokens spent, for its creation rate.
+     */
+    @Test
+    void s7_thousandsOfSessionsFromOneAddressGetPolicyViolation() throws Exception {
+        RawBosh one = cm.raw().withHeader("X-Forwarded-For", () -> "203.0.113.66");
+        double connectsBefore = cm.meter("bosh_upstream_connects_started_total");
+        double perClientBefore = cm.meter("bosh_sessions_refused_total", "reason", "max-sessions-per-client");
+        double rateBefore = cm.meter("bosh_sessions_refused_total", "reason", "creation-rate");
+        List<Reply> opened = new java.util.ArrayList<>();
+        int refused = 0;
+        for (int batch = 0; batch < 100; batch++) {
+            List<java.util.concurrent.CompletableFuture<Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                replies.add(one.postAsync(RawBosh.creation(1000, 1, 10, "")));
+            }
+            for (java.util.concurrent.CompletableFuture<Reply> r : replies) {
+                Reply reply = await(r, TIMEOUT);
+                if (reply.isTerminal()) {
+                    assertThat(reply.condition()).as("%s", reply).isEqualTo("policy-violation");
+                    refused++;
+                } else {
+                    opened.add(reply);
+                }
+            }
+        }
+
+        assertThat(opened).hasSize(PER_CLIENT);
+        assertThat(refused).isEqualTo(2000 - PER_CLIENT);
+        double perClient = cm.meter("bosh_sessions_refused_total", "reason", "max-sessions-per-client") - perClientBefore;
+        double rate = cm.meter("bosh_sessions_refused_total", "reason", "creation-rate") - rateBefore;
+        assertThat(perClient).as("refused for the open sessions").isPositive();
+        assertThat(rate).as("refused for the rate").isPositive();
+        assertThat(perClient + rate).isEqualTo(refused);
+        assertThat(cm.meter("bosh_upstream_connects_started_total") - connectsBefore)
+                .as("refused creations open no connection").isEqualTo(PER_CLIENT);
+        terminate(one, opened, 1001);
+    }
+
+    /**
+     * S-7: a page on one origin making its visitors' browsers (many addresses) open sessions is held to
+     * {@code limits.new-sessions-per-origin-per-second} (5 here): the rest get policy-violation.
+     */
+    @Test
+    void s7_creationsFromOneOriginAreRateLimitedAcrossAddresses() throws Exception {
+        RawBosh page = raw.withHeader("Origin", () -> "https://evil.example");
+        double before = cm.meter("bosh_sessions_refused_total", "reason", "origin-creation-rate");
+        List<java.util.concurrent.CompletableFuture<Reply>> replies = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            replies.add(page.postAsync(RawBosh.creation(1, 1, 10, "")));
+        }
+        int refused = 0;
+        List<Reply> opened = new java.util.ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<Reply> r : replies) {
+            Reply reply = await(r, TIMEOUT);
+            if (reply.isTerminal()) {
+                assertThat(reply.condition()).as("%s", reply).isEqualTo("policy-violation");
+                refused++;
+            } else {
+                opened.add(reply);
+            }
+        }
+        terminate(raw, opened, 2);
+        assertThat(refused).as("at most the burst and a second's refill got through").isGreaterThanOrEqualTo(30 - 2 * PER_ORIGIN_RATE);
+        assertThat(cm.meter("bosh_sessions_refused_total", "reason", "origin-creation-rate") - before).isEqualTo(refused);
+    }
+
+    /** S-7 (slowloris): request headers trickled a byte at a time are cut at {@code http.request-timeout} (2 s here). */
+    @Test
+    void s7_slowlorisHeadersAreCutAtTheRequestTimeout() throws Exception {
+        double before = cm.meter("bosh_limit_hits_total", "kind", "request-timeout");
+        String head = "POST " + cm.boshUri().getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "X-Slow: " + "a".repeat(2000);
+
+        int sent = trickle(head.getBytes(StandardCharsets.US_ASCII), 0);
+
+        assertThat(sent).as("bytes the CM took before closing").isLessThan(head.length());
+        assertThat(cm.meter("bosh_limit_hits_total", "kind", "request-timeout") - before).isGreaterThanOrEqualTo(1);
+    }
+
+    /** S-7 (slow body): headers at once, then a body trickled: cut at the request timeout too. */
+    @Test
+    void s7_slowBodyIsCutAtTheRequestTimeout() throws Exception {
+        double before = cm.meter("bosh_limit_hits_total", "kind", "request-timeout");
+        String body = "<body rid='1' to='boshcm.test' xmlns='" + HTTPBIND + "'>" + " ".repeat(2000) + "</body>";
+        String head = "POST " + cm.boshUri().getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n";
+
+        int sent = trickle((head + body).getBytes(StandardCharsets.US_ASCII), head.length());
+
+        assertThat(sent).isLessThan(head.length() + body.length());
+        assertThat(cm.meter("bosh_limit_hits_total", "kind", "request-timeout") - before).isGreaterThanOrEqualTo(1);
+    }
+
+    /** S-7: a request head over {@code http.max-header-bytes} (8 KiB) gets 431, counted. */
+    @Test
+    void s7_oversizedHeadersGet431() throws Exception {
+        double before = cm.meter("bosh_limit_hits_total", "kind", "header-size");
+        RawHttp answer = RawBosh.exchange(cm.boshUri(), "Content-Type: text/xml\r\nX-Big: " + "a".repeat(16 * 1024)
+                + "\r\nContent-Length: 0\r\n", out -> { });
+
+        assertThat(answer.status()).isEqualTo(431);
+        assertThat(cm.meter("bosh_limit_hits_total", "kind", "header-size") - before).isEqualTo(1);
+    }
+
+    /**
+     * S-4, S-5 (docs/security.md): someone who learnt a session's sid (a log line, a shoulder) but not its
+     * rid sequence reads nothing. A guessed rid is outside the window (2^53 possible values, a window of
+     * {@code requests}): the answer is item-not-found with no payload, and the session ends (its stanzas
+     * bounce to their senders), so a leaked sid costs the user the session, never its traffic.
+     */
+    @Test
+    void s4_aSidWithoutTheRidSequenceReadsNothing() throws Exception {
+        XmppUser victimUser = prosody.createUser("victim");
+        XmppUser senderUser = prosody.createUser("victimpeer");
+        RawBosh.Session victim = raw.open(1, 10);
+        victim.login(victimUser);
+        XMPPTCPConnection sender = clients.tcp(prosody, senderUser);
+        Inbox<Message> bounces = inbox(sender, stanza -> stanza instanceof Message m && m.getType() == Message.Type.error,
+                Message.class);
+        Message secret = sender.getStanzaFactory().buildMessageStanza().to(org.jxmpp.jid.impl.JidCreate.from(victim.jid()))
+                .ofType(Message.Type.chat).setBody("secret for the victim only").build();
+        sender.sendStanza(secret);
+        Thread.sleep(1000);                          // the message reaches the CM's buffer for the victim (no request is held)
+
+        RawBosh attacker = cm.raw().withHeader("X-Forwarded-For", () -> "192.0.2.66");
+        long guess = ThreadLocalRandom.current().nextLong(1, 1L << 53);
+        Reply stolen = await(attacker.postAsync(victim.body(guess, "", "")), QUICKLY);
+
+        assertThat(stolen.condition()).as("%s", stolen).isEqualTo("item-not-found");
+        assertThat(stolen.payloads()).isEmpty();
+        assertThat(stolen.text()).doesNotContain("secret");
+        assertThat(bounces.next(TIMEOUT).getStanzaId()).as("the message went back to its sender (X-7-1), never to the attacker")
+                .isEqualTo(secret.getStanzaId());
+    }
+
     // ---------------------------------------------------------------- the bystander
 
     /** None of the above touched the Smack session: its conversation lost nothing and goes on. */
@@ -311,6 +522,51 @@ class HostileInputIT {
         assertThat(reply.isBody()).as("a BOSH body: %s", reply).isTrue();
         assertThat(reply.type()).as("%s", reply).isEqualTo("terminate");
         assertThat(reply.condition()).as("%s", reply).isEqualTo(condition);
+    }
+
+    /** Ends the sessions whose creation replies are {@code created} (their next rid is {@code rid}). */
+    private static void terminate(RawBosh via, List<Reply> created, long rid) throws InterruptedException {
+        for (Reply c : created) {
+            await(via.postAsync("<body rid='" + rid + "' sid='" + c.attribute("sid").orElseThrow() + "' type='terminate' xmlns='"
+                    + HTTPBIND + "'/>"), TIMEOUT);
+        }
+    }
+
+    /** A client address for one request, from the benchmarking range (RFC 2544): clear of every per-address limit. */
+    private static String someClient() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "198.18." + r.nextInt(256) + "." + r.nextInt(1, 255);
+    }
+
+    /**
+     * Writes {@code bytes} on a fresh socket: the first {@code atOnce} at once, the rest one byte every
+     * 20 ms, until done or the CM closes the connection. Returns how many bytes were written.
+     */
+    private static int trickle(byte[] bytes, int atOnce) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(cm.boshUri().getHost(), cm.boshUri().getPort())) {
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            out.write(bytes, 0, atOnce);
+            out.flush();
+            for (int i = atOnce; i < bytes.length; i++) {
+                try {
+                    out.write(bytes[i]);
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    return i;
+                }
+                Thread.sleep(20);
+                socket.setSoTimeout(1);
+                try {
+                    if (in.read() < 0) return i + 1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // nothing yet
+                } catch (java.io.IOException reset) {
+                    return i + 1;
+                }
+            }
+            return bytes.length;
+        }
     }
 
     private static void chunk(java.io.OutputStream out, byte[] data) throws java.io.IOException {

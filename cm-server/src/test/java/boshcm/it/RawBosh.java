@@ -44,11 +44,30 @@ public final class RawBosh {
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI uri;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
+    /** Headers added to every request: name, then how to get its value (evaluated per request). */
+    private final List<java.util.Map.Entry<String, java.util.function.Supplier<String>>> extraHeaders;
 
     public RawBosh(URI uri) {
+        this(uri, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build(),
+                List.of());
+    }
+
+    private RawBosh(URI uri, HttpClient http, List<java.util.Map.Entry<String, java.util.function.Supplier<String>>> extraHeaders) {
         this.uri = uri;
+        this.http = http;
+        this.extraHeaders = extraHeaders;
+    }
+
+    /**
+     * The same client, adding {@code name} to every request with a value from {@code value} each time:
+     * for example a fresh {@code X-Forwarded-For} per request, so that tests posing as many clients
+     * behind a trusted proxy stay clear of the per-client limits.
+     */
+    public RawBosh withHeader(String name, java.util.function.Supplier<String> value) {
+        List<java.util.Map.Entry<String, java.util.function.Supplier<String>>> all = new ArrayList<>(extraHeaders);
+        all.add(java.util.Map.entry(name, value));
+        return new RawBosh(uri, http, List.copyOf(all));
     }
 
     public URI uri() {
@@ -63,6 +82,9 @@ public final class RawBosh {
     public CompletableFuture<Reply> postAsync(byte[] bytes, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header("Content-Type", "text/xml; charset=utf-8");
+        for (java.util.Map.Entry<String, java.util.function.Supplier<String>> h : extraHeaders) {
+            builder.header(h.getKey(), h.getValue().get());
+        }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }

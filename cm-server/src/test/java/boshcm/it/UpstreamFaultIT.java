@@ -10,6 +10,8 @@ import boshcm.server.upstream.FakeXmppServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +184,114 @@ class UpstreamFaultIT {
                 .contains("id='i1'").contains("<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>");
         Reply after = session.client.roundTrip("");
         assertThat(after.condition()).as("%s", after).isEqualTo("item-not-found");
+    }
+
+    /**
+     * Checklist U-15, S-10: a browser that does not poll while its server floods. Past
+     * {@code session.pause-reading-bytes} the CM stops reading the server's connection, so TCP flow
+     * control stops the server: it cannot write its 32 MB, although the session holds at most
+     * {@code session.max-buffered-bytes} (512 KiB) for the browser and is never cut. Once the browser
+     * polls, reading resumes and every message arrives, once, in order.
+     */
+    @Test
+    void u15_s10_aSlowBrowserStopsTheCmReadingTheServerAndNothingIsLost() throws Exception {
+        cm = startCm("--session-max-buffered-bytes", "512k", "--session-pause-reading-bytes", "64k",
+                "--session-inactivity", "60s");
+        Upstreamed session = openSession(10);
+        int messages = 32_000;
+        String filler = "x".repeat(900);
+        AtomicLong written = new AtomicLong();
+        AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+        Thread flood = new Thread(() -> {
+            try {
+                for (int i = 0; i < messages; i += 100) {
+                    StringBuilder batch = new StringBuilder();
+                    for (int j = i; j < i + 100; j++) {
+                        batch.append("<message from='" + PEER + "' to='" + STANZA_TO + "' type='chat' id='f" + j + "'><body>f" + j
+                                + " " + filler + "</body></message>");
+                    }
+                    session.server.send(batch.toString());
+                    written.addAndGet(batch.length());
+                }
+            } catch (Throwable t) {
+                writeFailure.set(t);
+            }
+        }, "flooding-server");
+        flood.setDaemon(true);
+        flood.start();
+
+        cm.awaitMeter("bosh_upstream_reading_paused", v -> v == 1, java.time.Duration.ofSeconds(30));
+        long stalledAt = awaitStall(written);
+        System.err.println("[u15] the server wrote " + stalledAt + " of ~" + (long) messages * (filler.length() + 90)
+                + " bytes before TCP stopped it");
+        assertThat(stalledAt).as("the server is held up by TCP, not buffered for").isLessThan((long) messages * filler.length());
+        assertThat(cm.meter("bosh_limit_hits_total", "kind", "buffered-bytes")).isZero();
+        assertThat(cm.meter("bosh_sessions_ended_total")).isZero();
+        assertThat(cm.meter("bosh_upstream_read_pauses_total")).isEqualTo(1.0);
+
+        List<String> received = new ArrayList<>();
+        while (received.size() < messages) {
+            Reply reply = session.client.roundTrip("");
+            assertThat(reply.isTerminal()).as("%s", reply.condition()).isFalse();
+            for (String body : reply.chatBodies()) {
+                received.add(body.substring(0, body.indexOf(' ')));
+            }
+        }
+        flood.join(30_000);
+        assertThat(writeFailure.get()).isNull();
+        assertThat(received).hasSize(messages);
+        for (int i = 0; i < messages; i++) {
+            assertThat(received.get(i)).isEqualTo("f" + i);
+        }
+        cm.awaitMeter("bosh_upstream_reading_paused", v -> v == 0, java.time.Duration.ofSeconds(10));
+        assertThat(cm.meter("bosh_limit_hits_total", "kind", "buffered-bytes")).isZero();
+    }
+
+    /**
+     * RFC 6120 §13.12, checklist U-15: a server stanza far over the CM's 1 MiB limit (5 MB here) is cut
+     * while it still arrives, never buffered whole: the server gets a policy-violation stream error, the
+     * browser's held request remote-connection-failed.
+     */
+    @Test
+    void u15_aServerStanzaOverTheLimitIsCutWhileArriving() throws Exception {
+        cm = startCm();
+        Upstreamed session = openSession(20);
+        Sent held = session.client.send("");
+        cm.awaitHeld(1);
+        Thread big = new Thread(() -> {
+            try {
+                session.server.send("<message from='" + PEER + "' to='" + STANZA_TO + "' type='chat' id='big'><body>");
+                String megabyte = "y".repeat(1 << 20);
+                for (int i = 0; i < 5; i++) {
+                    session.server.send(megabyte);
+                }
+            } catch (java.io.IOException expected) {
+                // the CM closed the connection under the rest of it
+            }
+        }, "oversized-stanza");
+        big.setDaemon(true);
+        big.start();
+
+        Reply reply = await(held.reply());
+        assertThat(reply.condition()).as("%s", reply).isEqualTo("remote-connection-failed");
+        assertThat(reply.payloads()).isEmpty();
+        assertThat(session.server.readUntil("</stream:stream>")).contains("<policy-violation xmlns='" + STREAM_ERRORS + "'/>");
+        assertThat(cm.meter("bosh_upstream_failures_total", "reason", "protocol")).isEqualTo(1.0);
+    }
+
+    /** Waits until {@code written} stops growing (sampled every 200 ms, unchanged for a second); returns it. */
+    private static long awaitStall(AtomicLong written) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long last = -1;
+        int unchanged = 0;
+        while (unchanged < 5) {
+            assertThat(System.nanoTime()).as("the server never stopped writing").isLessThan(deadline);
+            Thread.sleep(200);
+            long now = written.get();
+            unchanged = now == last ? unchanged + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -41,6 +41,7 @@ public final class BoshSession {
     private final Outbox out = new Outbox();
     private final HeldRequests held = new HeldRequests();
     private final StreamRelay relay;
+    private final ReadPause readPause;
 
     private Phase phase = Phase.NEW;
     // From session creation on (XEP-0124 §7.2): what was negotiated and the classes that depend on it.
@@ -61,6 +62,7 @@ public final class BoshSession {
         this.policy = policy;
         this.streams = new SessionStreams(streamNames, policy.maxStreams());
         this.relay = new StreamRelay(policy, streams, out);
+        this.readPause = new ReadPause(policy.pauseReadingBytes());
     }
 
     public String sid() {
@@ -425,6 +427,7 @@ public final class BoshSession {
     private Step finish(long now) {
         long next = Long.MAX_VALUE;
         if (phase == Phase.ACTIVE) {
+            readPause.update(streams.bufferedBytes(), relay.resuming(), out);   // U-15, S-10: backpressure
             next = held.isEmpty() ? activity.inactiveAt(admission.hasWaiting()) : held.nextDeadline();
             long sm = relay.smDueAt();
             if (sm != Long.MAX_VALUE && sm - next < 0) {
@@ -451,6 +454,7 @@ public final class BoshSession {
     @Override
     public String toString() {
         return "BoshSession[" + phase + ", held=" + held.size() + ", ahead=" + (admission == null ? 0 : admission.waiting())
-                + ", streams=" + streams.size() + ", outbound=" + streams.bufferedBytes() + "B]";
+                + ", streams=" + streams.size() + ", outbound=" + streams.bufferedBytes() + "B"
+                + (readPause.paused() ? ", reading paused" : "") + "]";
     }
 }

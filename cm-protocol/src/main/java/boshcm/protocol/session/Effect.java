@@ -104,6 +104,19 @@ public sealed interface Effect {
      */
     record CloseUpstream(String stream, CloseMode mode, Optional<String> streamError) implements Effect {}
 
+    /**
+     * Stop reading from every upstream connection of the session, and from any it opens next, until
+     * {@link ResumeUpstreamReading} (checklist U-15, S-10): the browser is not taking the server's data
+     * as fast as it comes, and the buffer for it passed {@link SessionPolicy#pauseReadingBytes()}. TCP
+     * flow control then slows the server down, instead of the buffer growing to its bound and the session
+     * ending. Writes upstream go on. A connection that is still negotiating (TLS, the stream header) or
+     * closing reads anyway.
+     */
+    record PauseUpstreamReading() implements Effect {}
+
+    /** Read from the session's upstream connections again: the browser took the buffer down to half the mark. */
+    record ResumeUpstreamReading() implements Effect {}
+
     /** Call {@code onTimer} at (or soon after) this {@code System.nanoTime()} value; replaces any earlier one. */
     record WakeAt(long nanos) implements Effect {}
 

@@ -35,6 +35,10 @@ import java.util.Set;
  *                            {@code stream} attribute anywhere (B-16-1)
  * @param maxStreams          streams open at once in one session when {@code multiStreams} is on
  * @param sm                  XEP-0198: pass-through (the default) or CM-managed (checklist SM-11)
+ * @param pauseReadingBytes   bytes buffered for the browser above which the session's upstream connections
+ *                            stop being read, until the browser has taken the buffer down to half of it
+ *                            (backpressure, checklist U-15, S-10); 0 never pauses. Below {@code maxBufferedBytes},
+ *                            which stays the last resort
  */
 public record SessionPolicy(
         BoshVersion maxVersion,
@@ -59,7 +63,8 @@ public record SessionPolicy(
         int maxResponseBytes,
         boolean multiStreams,
         int maxStreams,
-        SmPolicy sm) {
+        SmPolicy sm,
+        long pauseReadingBytes) {
 
     public SessionPolicy {
         servedDomains = Set.copyOf(servedDomains);
@@ -79,6 +84,23 @@ public record SessionPolicy(
         if (sm == null) {
             throw new IllegalArgumentException("sm policy is required");
         }
+        if (pauseReadingBytes < 0 || (pauseReadingBytes > 0 && pauseReadingBytes >= maxBufferedBytes)) {
+            throw new IllegalArgumentException("pauseReadingBytes " + pauseReadingBytes + " must be 0 or below maxBufferedBytes "
+                    + maxBufferedBytes);
+        }
+    }
+
+    /** A policy that never pauses reading upstream; the buffer bound alone applies. */
+    public SessionPolicy(BoshVersion maxVersion, Duration maxWait, int maxHold, Duration inactivity,
+                         Duration pollingInactivity, Duration polling, Duration maxPause, boolean rejectLongPause,
+                         boolean strictOveractivity, Set<String> servedDomains, Set<String> routeAllowList,
+                         List<String> contentTypes, String accept, boolean sendAcks, int responseCacheSize,
+                         int maxRepeats, Duration repeatWindow, long maxBufferedBytes, int maxBodyPayloads,
+                         int maxResponseBytes, boolean multiStreams, int maxStreams, SmPolicy sm) {
+        this(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause, rejectLongPause,
+                strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks, responseCacheSize,
+                maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes, multiStreams, maxStreams,
+                sm, 0);
     }
 
     /** A policy with XEP-0198 in pass-through mode (SM-11 mode A). */
@@ -100,12 +122,15 @@ public record SessionPolicy(
             "text/plain; charset=utf-8", "text/plain;charset=utf-8", "text/plain",
             "text/html; charset=utf-8", "text/html;charset=utf-8");
 
-    /** Production defaults: wait ≤ 60 s, hold ≤ 2, inactivity 60 s, polling 2 s, maxpause 120 s, 8 streams. */
+    /**
+     * Production defaults: wait ≤ 60 s, hold ≤ 2, inactivity 60 s, polling 2 s, maxpause 120 s, 8 streams,
+     * 1 MiB buffered for the browser at most, reading upstream paused above 256 KiB.
+     */
     public static SessionPolicy defaults() {
         return new SessionPolicy(BoshVersion.V1_11, Duration.ofSeconds(60), 2, Duration.ofSeconds(60),
                 Duration.ofSeconds(90), Duration.ofSeconds(2), Duration.ofSeconds(120), true, false,
                 Set.of(), Set.of(), DEFAULT_CONTENT_TYPES, "gzip", true, 32, 20, Duration.ofSeconds(10),
-                1 << 20, 200, 64 * 1024, true, 8);
+                1 << 20, 200, 64 * 1024, true, 8).withPauseReading(256 * 1024);
     }
 
     public boolean pauseSupported() {
@@ -117,7 +142,7 @@ public record SessionPolicy(
         return new SessionPolicy(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
                 rejectLongPause, strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks,
                 responseCacheSize, maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes,
-                multiStreams, maxStreams, sm);
+                multiStreams, maxStreams, sm, pauseReadingBytes);
     }
 
     /** The same policy with another XEP-0198 policy (checklist SM-11). */
@@ -125,6 +150,14 @@ public record SessionPolicy(
         return new SessionPolicy(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
                 rejectLongPause, strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks,
                 responseCacheSize, maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes,
-                multiStreams, maxStreams, smPolicy);
+                multiStreams, maxStreams, smPolicy, pauseReadingBytes);
+    }
+
+    /** The same policy pausing upstream reads above {@code bytes} buffered for the browser (0: never). */
+    public SessionPolicy withPauseReading(long bytes) {
+        return new SessionPolicy(maxVersion, maxWait, maxHold, inactivity, pollingInactivity, polling, maxPause,
+                rejectLongPause, strictOveractivity, servedDomains, routeAllowList, contentTypes, accept, sendAcks,
+                responseCacheSize, maxRepeats, repeatWindow, maxBufferedBytes, maxBodyPayloads, maxResponseBytes,
+                multiStreams, maxStreams, sm, bytes);
     }
 }

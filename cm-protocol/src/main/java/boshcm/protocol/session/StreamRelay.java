@@ -224,6 +224,16 @@ final class StreamRelay {
         }
     }
 
+    /** A stream is resuming its XEP-0198 session (SM-12): its connection must be read, whatever is buffered. */
+    boolean resuming() {
+        for (SessionStream s : streams.all()) {
+            if (s.managed != null && s.managed.resuming()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** SM-18: a client stanza did not fit in the unacknowledged queue. */
     boolean smOverflowed() {
         for (SessionStream s : streams.all()) {

@@ -52,6 +52,8 @@ public final class ConfigLoader {
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     private static final long MIN_BODY_BYTES = 10_000;
     private static final long MAX_BODY_BYTES = 64L << 20;
+    private static final long MIN_HEADER_BYTES = 1024;
+    private static final long MAX_HEADER_BYTES = 64 * 1024;
     private static final Duration AUTO_IDLE_MARGIN = Duration.ofSeconds(60);
     private static final Duration AUTO_BACKSTOP_MARGIN = Duration.ofSeconds(30);
     private static final Duration MAX_DRAIN = Duration.ofHours(1);
@@ -234,7 +236,8 @@ public final class ConfigLoader {
         LimitsConfig limits = new LimitsConfig(
                 v.integer("limits.max-sessions", 0, Integer.MAX_VALUE),
                 v.integer("limits.max-sessions-per-client", 0, Integer.MAX_VALUE),
-                v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000));
+                v.number("limits.new-sessions-per-client-per-second", 0, 1_000_000),
+                v.number("limits.new-sessions-per-origin-per-second", 0, 1_000_000));
 
         UpstreamSettings upstream = upstream(v);
         return new CmConfig(nodeId, http, cors, admin, metrics, drain, session, bodyLimits, limits, upstream, log(v));
@@ -329,7 +332,17 @@ public final class ConfigLoader {
         }
         int threads = v.integer("http.max-threads", 8, 10_000);
         Duration stop = v.duration("http.stop-timeout");
-        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop, httpTls(v));
+        int maxHeader = (int) v.bytes("http.max-header-bytes", MIN_HEADER_BYTES, MAX_HEADER_BYTES);
+        Duration requestTimeout = v.duration("http.request-timeout");
+        if (requestTimeout.isZero()) {
+            v.problem("http.request-timeout", "must be positive");
+        }
+        Duration keepAlive = v.duration("http.keep-alive-timeout");
+        if (keepAlive.isZero()) {
+            v.problem("http.keep-alive-timeout", "must be positive");
+        }
+        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop, httpTls(v),
+                maxHeader, requestTimeout, keepAlive);
     }
 
     /** {@code http.tls.key-store.*}: HTTPS on the BOSH listener when a key store is named (B-19.1-1). */
@@ -426,6 +439,14 @@ public final class ConfigLoader {
         int maxRepeats = v.integer("session.max-repeats", 0, 1_000_000);
         Duration repeatWindow = v.duration("session.repeat-window");
         long maxBuffered = v.bytes("session.max-buffered-bytes", 1024, Long.MAX_VALUE);
+        long pauseReading = v.bytes("session.pause-reading-bytes", 0, Long.MAX_VALUE);
+        if (pauseReading > 0 && pauseReading >= maxBuffered && !v.given("session.pause-reading-bytes")) {
+            pauseReading = maxBuffered / 4;       // the default follows a smaller buffer bound
+        } else if (pauseReading > 0 && pauseReading >= maxBuffered) {
+            v.problem("session.pause-reading-bytes", "must be 0 or below session.max-buffered-bytes (" + maxBuffered
+                    + " bytes): reading stops before the buffer bound ends the session");
+            pauseReading = 0;
+        }
         int maxBodyPayloads = v.integer("session.max-body-payloads", 1, 1_000_000);
         int maxResponseBytes = (int) v.bytes("session.max-response-bytes", 1024, Integer.MAX_VALUE);
         boolean multiStreams = v.bool("session.multi-streams");
@@ -435,7 +456,7 @@ public final class ConfigLoader {
                     rejectLongPause, strict, Set.copyOf(domains), Set.copyOf(routes), contentTypes,
                     String.join(",", Arrays.stream(accept.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()),
                     sendAcks, cacheSize, maxRepeats, repeatWindow, maxBuffered, maxBodyPayloads, maxResponseBytes,
-                    multiStreams, maxStreams);
+                    multiStreams, maxStreams).withPauseReading(pauseReading);
         } catch (IllegalArgumentException e) {
             if (!v.hasProblems()) {
                 v.problem("session", e.getMessage());

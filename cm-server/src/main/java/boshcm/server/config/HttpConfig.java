@@ -19,21 +19,19 @@ import java.util.Optional;
  * @param maxThreads       Jetty thread pool size (held requests park no thread)
  * @param stopTimeout      how long a graceful stop waits for in-flight requests
  * @param tls              HTTPS on this listener instead of plain HTTP (B-19.1-1); empty for plain HTTP
+ * @param maxHeaderBytes   request line and headers together; more gets HTTP 431 (checklist S-7)
+ * @param requestTimeout   how long a request may take to arrive, from its first byte to the end of its body
+ *                         (slowloris, checklist S-7); a held request is not arriving any more
+ * @param keepAliveTimeout how long a connection may stay open with no request in it (no byte of one
+ *                         arrived, none held)
  */
 public record HttpConfig(String bindAddress, int port, String boshPath, boolean h2c, int maxBodyBytes,
                          Duration idleTimeout, Duration exchangeBackstop, List<IpBlock> trustedProxies,
-                         int maxThreads, Duration stopTimeout, Optional<HttpTls> tls) {
+                         int maxThreads, Duration stopTimeout, Optional<HttpTls> tls, int maxHeaderBytes,
+                         Duration requestTimeout, Duration keepAliveTimeout) {
 
     public HttpConfig {
         trustedProxies = List.copyOf(trustedProxies);
-    }
-
-    /** The same listener without TLS; for callers that predate {@code tls}. */
-    public HttpConfig(String bindAddress, int port, String boshPath, boolean h2c, int maxBodyBytes,
-                      Duration idleTimeout, Duration exchangeBackstop, List<IpBlock> trustedProxies,
-                      int maxThreads, Duration stopTimeout) {
-        this(bindAddress, port, boshPath, h2c, maxBodyBytes, idleTimeout, exchangeBackstop, trustedProxies,
-                maxThreads, stopTimeout, Optional.empty());
     }
 
     /** Whether the socket peer {@code ip} is a configured proxy. */

@@ -63,6 +63,9 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("http.path", Kind.STRING),
             of("http.h2c", Kind.BOOLEAN),
             of("http.max-body-bytes", Kind.BYTES),
+            of("http.max-header-bytes", Kind.BYTES),
+            of("http.request-timeout", Kind.DURATION),
+            of("http.keep-alive-timeout", Kind.DURATION),
             of("http.idle-timeout", Kind.DURATION_OR_AUTO),
             of("http.exchange-backstop", Kind.DURATION_OR_AUTO),
             of("http.trusted-proxies", Kind.LIST),
@@ -119,6 +122,7 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("session.max-repeats", Kind.INT),
             of("session.repeat-window", Kind.DURATION),
             of("session.max-buffered-bytes", Kind.BYTES),
+            of("session.pause-reading-bytes", Kind.BYTES),
             of("session.max-body-payloads", Kind.INT),
             of("session.max-response-bytes", Kind.BYTES),
             of("session.multi-streams", Kind.BOOLEAN),
@@ -131,7 +135,8 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("xml.max-payloads", Kind.INT),
             of("limits.max-sessions", Kind.INT),
             of("limits.max-sessions-per-client", Kind.INT),
-            of("limits.new-sessions-per-client-per-second", Kind.NUMBER));
+            of("limits.new-sessions-per-client-per-second", Kind.NUMBER),
+            of("limits.new-sessions-per-origin-per-second", Kind.NUMBER));
 
     private static final Map<String, Setting> BY_KEY =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Setting::key, Function.identity()));

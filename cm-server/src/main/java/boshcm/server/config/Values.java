@@ -40,6 +40,11 @@ final class Values {
         problems.add(key + source(key) + ": " + message);
     }
 
+    /** True when a flag, the environment or the file gives {@code key}; false when it is left at its default. */
+    boolean given(String key) {
+        return flags.containsKey(key) || env.containsKey(key) || file.hasPathOrNull(key);
+    }
+
     private String source(String key) {
         Optional<Setting> s = Setting.byKey(key);
         if (s.isEmpty()) {

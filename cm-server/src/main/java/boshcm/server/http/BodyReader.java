@@ -1,6 +1,7 @@
 package boshcm.server.http;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
@@ -8,7 +9,8 @@ import org.eclipse.jetty.server.Request;
  * Reads a request body asynchronously into one array, stopping as soon as it would exceed
  * {@code limit} bytes (checklist S-1: the limit holds while streaming, whatever Content-Length
  * said). No thread waits: when no content is available it asks Jetty to call back
- * ({@link Request#demand(Runnable)}), and the sink is told exactly once.
+ * ({@link Request#demand(Runnable)}), and the sink is told exactly once, unless {@link #expire} came
+ * first: then it is never told, and whatever arrives later is dropped.
  */
 final class BodyReader implements Runnable {
 
@@ -27,6 +29,8 @@ final class BodyReader implements Runnable {
     private final Request request;
     private final int limit;
     private final Sink sink;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Runnable onFinished = () -> {};
     private byte[] buffer;
     private int length;
 
@@ -42,6 +46,9 @@ final class BodyReader implements Runnable {
     @Override
     public void run() {
         while (true) {
+            if (done.get()) {
+                return;                       // expired: the request is being failed
+            }
             Content.Chunk chunk = request.read();
             if (chunk == null) {
                 request.demand(this);
@@ -50,14 +57,20 @@ final class BodyReader implements Runnable {
             if (Content.Chunk.isFailure(chunk)) {
                 Throwable failure = chunk.getFailure();
                 chunk.release();
-                sink.failed(failure);
+                if (done.compareAndSet(false, true)) {
+                    onFinished.run();
+                    sink.failed(failure);
+                }
                 return;
             }
             boolean last = chunk.isLast();
             int n = chunk.remaining();
             if (n > limit - length) {
                 chunk.release();
-                sink.overLimit(buffer, length);
+                if (done.compareAndSet(false, true)) {
+                    onFinished.run();
+                    sink.overLimit(buffer, length);
+                }
                 return;
             }
             if (n > 0) {
@@ -69,9 +82,22 @@ final class BodyReader implements Runnable {
             }
             chunk.release();
             if (last) {
-                sink.body(buffer, length);
+                if (done.compareAndSet(false, true)) {
+                    onFinished.run();
+                    sink.body(buffer, length);
+                }
                 return;
             }
         }
+    }
+
+    /** Gives up on the body (a deadline passed); true if it was still arriving, and the sink will never be told. */
+    boolean expire() {
+        return done.compareAndSet(false, true);
+    }
+
+    /** Runs {@code action} just before the sink is told (not after {@link #expire}); set it before {@link #run}. */
+    void onFinished(Runnable action) {
+        this.onFinished = action;
     }
 }

@@ -1,6 +1,7 @@
 package boshcm.server.http;
 
 import boshcm.protocol.error.Condition;
+import boshcm.server.metrics.LimitHits;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -17,9 +18,11 @@ import org.eclipse.jetty.util.Callback;
 final class BoshErrorHandler implements org.eclipse.jetty.server.Request.Handler {
 
     private final CommonHeaders headers;
+    private final HttpMetrics metrics;
 
-    BoshErrorHandler(CommonHeaders headers) {
+    BoshErrorHandler(CommonHeaders headers, HttpMetrics metrics) {
         this.headers = headers;
+        this.metrics = metrics;
     }
 
     @Override
@@ -30,6 +33,9 @@ final class BoshErrorHandler implements org.eclipse.jetty.server.Request.Handler
         }
         if (code < 400) {
             code = 500;
+        }
+        if (code == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431) {
+            metrics.limitHit(LimitHits.Node.HEADER_SIZE);      // http.max-header-bytes (S-7)
         }
         headers.apply(request, response);
         if (HttpStatus.hasNoBody(code)) {

@@ -6,6 +6,7 @@ import boshcm.protocol.session.ExchangeId;
 import boshcm.server.config.CmConfig;
 import boshcm.server.config.HttpConfig;
 import boshcm.server.logging.SessionMdc;
+import boshcm.server.metrics.LimitHits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,7 +115,7 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
             terminate(response, callback, Condition.BAD_REQUEST, HttpMetrics.Outcome.BAD_ENCODING);
             return;
         }
-        new BodyReader(request, http.maxBodyBytes(), new BodyReader.Sink() {
+        BodyReader reader = new BodyReader(request, http.maxBodyBytes(), new BodyReader.Sink() {
             @Override
             public void body(byte[] bytes, int length) {
                 onBody(request, response, callback, bytes, length, gunzip);
@@ -131,7 +132,28 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
                 LOG.debug("request body read failed", failure);
                 callback.failed(failure);
             }
-        }).run();
+        });
+        if (request.getConnectionMetaData().getHttpVersion().getVersion() >= 20) {
+            bodyDeadline(reader, callback);
+        }
+        reader.run();
+    }
+
+    /**
+     * S-7 under HTTP/2: the body must be in within {@code http.request-timeout} of the request's headers,
+     * or the request (the stream, not the connection) fails. HTTP/1 requests have a stricter clock of
+     * their own, from their first byte ({@link RequestDeadline}).
+     */
+    private void bodyDeadline(BodyReader reader, Callback callback) {
+        Scheduler.Task task = scheduler.schedule(() -> {
+            if (reader.expire()) {
+                metrics.limitHit(LimitHits.Node.REQUEST_TIMEOUT);
+                metrics.request("POST", HttpMetrics.Outcome.READ_FAILED);
+                callback.failed(new java.util.concurrent.TimeoutException("request body not complete within "
+                        + http.requestTimeout().toMillis() + " ms"));
+            }
+        }, http.requestTimeout());
+        reader.onFinished(task::cancel);
     }
 
     private void onBody(Request request, Response response, Callback callback, byte[] bytes, int length, boolean gunzip) {
@@ -223,7 +245,7 @@ public final class BoshHandler extends Handler.Abstract.NonBlocking {
      */
     private JettyExchange newExchange(Request request, Response response, Callback callback, boolean bodyRead) {
         JettyExchange exchange = new JettyExchange(new ExchangeId(exchangeIds.incrementAndGet()), response, callback,
-                ClientPeer.of(request, http), metrics);
+                ClientPeer.of(request, http), Optional.ofNullable(request.getHeaders().get(HttpHeader.ORIGIN)), metrics);
         exchange.watch(request, scheduler, backstop, bodyRead);
         return exchange;
     }

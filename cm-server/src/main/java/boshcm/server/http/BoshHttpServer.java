@@ -52,6 +52,7 @@ public final class BoshHttpServer implements AutoCloseable {
     private final ServerConnector connector;
     private final HttpConfiguration httpConfiguration;
     private final HttpMetrics metrics;
+    private final Scheduler scheduler;
 
     public BoshHttpServer(CmConfig config, BoshEndpoint endpoint, RequestParser parser, PrometheusMeterRegistry registry) {
         this.http = config.http();
@@ -80,10 +81,12 @@ public final class BoshHttpServer implements AutoCloseable {
         // on every HTTP/1 connection, and a BOSH node keeps one or two connections open per session.
         // Common fields are still shared through Jetty's static cache.
         httpConfiguration.setHeaderCacheSize(0);
+        // S-7: a larger request head gets 431 (HTTP/1) or its stream refused (HTTP/2, by the HPACK limit).
+        httpConfiguration.setRequestHeaderSize(http.maxHeaderBytes());
+        this.scheduler = scheduler;
 
         ConnectionFactory[] factories;
-        HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
-        http11.setInputBufferSize(INPUT_BUFFER);
+        HttpConnectionFactory http11 = http11();
         if (http.tls().isPresent()) {
             factories = tlsFactories(http.tls().get(), http11);
         } else if (http.h2c()) {
@@ -105,16 +108,24 @@ public final class BoshHttpServer implements AutoCloseable {
         // While stopping, idle keep-alive connections get this long before they are closed.
         graceful.setShutdownIdleTimeout(Math.min(1000, http.stopTimeout().toMillis()));
         server.setHandler(graceful);
-        server.setErrorHandler(new BoshErrorHandler(headers));
+        server.setErrorHandler(new BoshErrorHandler(headers, metrics));
         server.setStopTimeout(http.stopTimeout().toMillis());
     }
 
     /** An in-memory connector for tests; call before {@link #start()}. */
     public LocalConnector addLocalConnector() {
-        LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(httpConfiguration));
+        LocalConnector local = new LocalConnector(server, http11());
         local.setIdleTimeout(http.idleTimeout().toMillis());
         server.addConnector(local);
         return local;
+    }
+
+    /** HTTP/1.1 (and 1.0), with the request and keep-alive deadlines of {@link RequestDeadline}. */
+    private HttpConnectionFactory http11() {
+        HttpConnectionFactory factory = new BoshHttpConnectionFactory(httpConfiguration, scheduler, http.requestTimeout(),
+                http.keepAliveTimeout(), metrics);
+        factory.setInputBufferSize(INPUT_BUFFER);
+        return factory;
     }
 
     /**

@@ -1,6 +1,7 @@
 package boshcm.server.http;
 
 import boshcm.protocol.session.ExchangeId;
+import java.util.Optional;
 
 /**
  * One HTTP request held open for a BOSH response (XEP-0124 §8): answered exactly once, from any
@@ -38,4 +39,12 @@ public interface Exchange {
 
     /** The client's address (the socket peer, or X-Forwarded-For from a trusted proxy), for per-client limits. */
     String clientAddress();
+
+    /**
+     * The request's {@code Origin} header, as sent: what browsers say about the page that made the
+     * request, for the per-origin limit. Empty when there is none (most non-browser clients).
+     */
+    default Optional<String> origin() {
+        return Optional.empty();
+    }
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code bosh_http_sent_bytes_total}, {@code bosh_http_too_large_total},
  * {@code bosh_http_rejected_total{condition}}, {@code bosh_http_exchanges_open},
  * {@code bosh_http_exchanges_gone_total{reason}}, {@code bosh_http_request_size_bytes},
- * {@code bosh_http_response_size_bytes}; and the {@code body-size} kind of {@code bosh_limit_hits_total}.
+ * {@code bosh_http_response_size_bytes}, {@code bosh_http_idle_connections_closed_total}; and the
+ * {@code body-size}, {@code header-size} and {@code request-timeout} kinds of {@code bosh_limit_hits_total}.
  */
 public final class HttpMetrics {
 
@@ -53,6 +54,7 @@ public final class HttpMetrics {
     private final Counter receivedBytes;
     private final Counter sentBytes;
     private final Counter tooLarge;
+    private final Counter idleClosed;
     private final AtomicInteger openExchanges = new AtomicInteger();
     private final DistributionSummary requestSize;
     private final DistributionSummary responseSize;
@@ -88,6 +90,8 @@ public final class HttpMetrics {
                 .description("Response body bytes written").register(registry);
         this.tooLarge = Counter.builder("bosh.http.too.large")
                 .description("Requests refused with 413 on their declared Content-Length").register(registry);
+        this.idleClosed = Counter.builder("bosh.http.idle.connections.closed")
+                .description("Connections closed by http.keep-alive-timeout with no request in them").register(registry);
         for (Condition c : Condition.values()) {
             rejected.put(c, Counter.builder("bosh.http.rejected").tag("condition", c.wireName())
                     .description("Request bodies refused before reaching a session").register(registry));
@@ -130,6 +134,16 @@ public final class HttpMetrics {
 
     public void tooLarge() {
         tooLarge.increment();
+    }
+
+    /** An HTTP limit was hit: {@code header-size} (431), {@code request-timeout} (slowloris). */
+    void limitHit(LimitHits.Node kind) {
+        limits.hit(kind);
+    }
+
+    /** A connection with no request in it was closed by {@code http.keep-alive-timeout}. */
+    void idleClosed() {
+        idleClosed.increment();
     }
 
     public void rejected(Condition condition) {

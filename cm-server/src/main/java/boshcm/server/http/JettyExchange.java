@@ -2,6 +2,7 @@ package boshcm.server.http;
 
 import boshcm.protocol.session.ExchangeId;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,6 +35,7 @@ final class JettyExchange implements Exchange {
     private final Response response;
     private final Callback callback;
     private final ClientPeer peer;
+    private final Optional<String> origin;
     private final HttpMetrics metrics;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicReference<Runnable> goneCallback = new AtomicReference<>();
@@ -42,11 +44,13 @@ final class JettyExchange implements Exchange {
     private volatile DisconnectWatch disconnectWatch;
     private volatile EndPoint endPoint;
 
-    JettyExchange(ExchangeId id, Response response, Callback callback, ClientPeer peer, HttpMetrics metrics) {
+    JettyExchange(ExchangeId id, Response response, Callback callback, ClientPeer peer, Optional<String> origin,
+                  HttpMetrics metrics) {
         this.id = id;
         this.response = response;
         this.callback = callback;
         this.peer = peer;
+        this.origin = origin;
         this.metrics = metrics;
         metrics.exchangeOpened();
     }
@@ -131,6 +135,11 @@ final class JettyExchange implements Exchange {
     @Override
     public String clientAddress() {
         return peer.address();
+    }
+
+    @Override
+    public Optional<String> origin() {
+        return origin;
     }
 
     private void gone(HttpMetrics.GoneReason reason, Throwable cause) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * {@code bosh_limit_hits_total{kind}}: every limit a client ran into, in one series, whichever layer
- * enforces it: the node's admission limits and the HTTP body size here ({@link Node}), the session's
+ * enforces it: the node's admission limits and the HTTP limits here ({@link Node}), the session's
  * rules from the protocol ({@link Tally.Limit}). Every kind is registered at 0, so a dashboard sees
  * the full set before the first hit. Registering twice against one registry gives the same counters,
  * so the HTTP side and the session side each build their own instance.
@@ -25,8 +25,14 @@ public final class LimitHits {
         MAX_SESSIONS_PER_CLIENT,
         /** {@code limits.new-sessions-per-client-per-second}. */
         CREATION_RATE,
+        /** {@code limits.new-sessions-per-origin-per-second}. */
+        ORIGIN_CREATION_RATE,
         /** {@code http.max-body-bytes}: 413 on the declared length, or policy-violation once the body outgrew it. */
-        BODY_SIZE;
+        BODY_SIZE,
+        /** {@code http.max-header-bytes}: the request line and headers were larger; HTTP 431. */
+        HEADER_SIZE,
+        /** {@code http.request-timeout}: a request did not arrive in time (slowloris); its connection was closed. */
+        REQUEST_TIMEOUT;
 
         final String tag = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

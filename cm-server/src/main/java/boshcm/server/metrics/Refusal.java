@@ -14,6 +14,8 @@ public enum Refusal {
     MAX_SESSIONS("max-sessions"),
     /** {@code limits.new-sessions-per-client-per-second} exceeded by this client address. */
     CREATION_RATE("creation-rate"),
+    /** {@code limits.new-sessions-per-origin-per-second} exceeded by this {@code Origin}. */
+    ORIGIN_CREATION_RATE("origin-creation-rate"),
     /** {@code limits.max-sessions-per-client} open sessions from this client address. */
     MAX_SESSIONS_PER_CLIENT("max-sessions-per-client");
 

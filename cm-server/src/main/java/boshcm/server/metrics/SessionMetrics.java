@@ -53,6 +53,8 @@ public final class SessionMetrics {
     private final DistributionSummary unackedAtResume;
     private final DistributionSummary parkedAtResume;
     private final AtomicInteger resuming = new AtomicInteger();
+    private final AtomicInteger readingPaused = new AtomicInteger();
+    private final Counter readPauses;
     /** Written only by the constructor; read by every session loop. */
     private final Map<Tally, Counter> tallies = new HashMap<>();
     private final Map<String, Counter> responses = new HashMap<>();
@@ -109,6 +111,12 @@ public final class SessionMetrics {
                 .description("client payloads accepted during an outage, written after the resume").register(registry);
         Gauge.builder("bosh.sm.resuming", resuming, AtomicInteger::get)
                 .description("sessions hiding an upstream drop right now").register(registry);
+        // U-15, S-10: backpressure toward the XMPP server while a browser falls behind.
+        Gauge.builder("bosh.upstream.reading.paused", readingPaused, AtomicInteger::get)
+                .description("sessions not reading their XMPP connections right now: their browser is behind").register(registry);
+        this.readPauses = Counter.builder("bosh.upstream.read.pauses")
+                .description("times a session stopped reading its XMPP connections because its browser fell behind")
+                .register(registry);
 
         for (Tally.Request outcome : Tally.Request.values()) {
             tallies.put(outcome, Counter.builder("bosh.requests").tag("outcome", outcome.wireName())
@@ -254,5 +262,15 @@ public final class SessionMetrics {
 
     public void held(int delta) {
         heldRequests.addAndGet(delta);
+    }
+
+    /** A session stopped ({@code true}) or went back to ({@code false}) reading upstream; only stops are counted. */
+    public void readingPaused(boolean paused) {
+        if (paused) {
+            readPauses.increment();
+            readingPaused.incrementAndGet();
+        } else {
+            readingPaused.decrementAndGet();
+        }
     }
 }

@@ -75,6 +75,8 @@ final class SessionDriver {
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     private boolean ended;
+    /** The session asked to stop reading upstream (backpressure, U-15): applies to connections opened meanwhile too. */
+    private boolean readingPaused;
     /** A session step's effects are being applied; events arriving meanwhile are deferred. */
     private boolean applying;
 
@@ -206,6 +208,9 @@ final class SessionDriver {
         UpstreamConnection[] self = new UpstreamConnection[1];
         self[0] = connector.open(loop, o.target(), o.header(), o.hideSm(), listenerFor(o.stream(), self));
         upstreams.put(o.stream(), self[0]);
+        if (readingPaused) {
+            self[0].reading(false);
+        }
     }
 
     private void onTimer() {
@@ -316,6 +321,10 @@ final class SessionDriver {
                 upstream.close(c.mode(), c.streamError());
             }
             c.streamError().ifPresent(sessionLog::sentStreamError);
+        } else if (effect instanceof Effect.PauseUpstreamReading) {
+            readingPaused(true);
+        } else if (effect instanceof Effect.ResumeUpstreamReading) {
+            readingPaused(false);
         } else if (effect instanceof Effect.WakeAt w) {
             schedule(w.nanos());
         } else if (effect instanceof Effect.Undeliverable u) {
@@ -328,6 +337,19 @@ final class SessionDriver {
         } else {
             throw new AssertionError(effect);
         }
+    }
+
+    /** U-15, S-10: the browser is behind (or caught up); every upstream connection stops (or goes back to) reading. */
+    private void readingPaused(boolean paused) {
+        if (paused == readingPaused) {
+            return;
+        }
+        readingPaused = paused;
+        metrics.readingPaused(paused);
+        for (UpstreamConnection upstream : upstreams.values()) {
+            upstream.reading(!paused);
+        }
+        log.debug("session {}: reading upstream {}", label, paused ? "paused: the browser is behind" : "resumed");
     }
 
     private void respond(Exchange exchange, int status, ServerBody body, String contentType) {
@@ -369,6 +391,10 @@ final class SessionDriver {
             return;
         }
         ended = true;
+        if (readingPaused) {
+            readingPaused = false;
+            metrics.readingPaused(false);            // the gauge counts live sessions only
+        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;

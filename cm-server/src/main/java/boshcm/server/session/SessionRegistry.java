@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * that loop. Sessions remove themselves when they end, so the table needs no expiry of its own (the
  * session's inactivity timer is the one owner of that decision, design.md §4).
  *
- * <p>Limits (checklist S-7): total sessions, concurrent sessions per client address, and new sessions
- * per client address per second.
+ * <p>Limits (checklist S-7), checked in this order: total sessions, new sessions per client address
+ * per second, new sessions per {@code Origin} per second, concurrent sessions per client address. A
+ * refusal is {@code <body type='terminate' condition='policy-violation'/>} and is counted by reason.
  *
  * <p>Stopping has two steps. {@link #drain} refuses new sessions with the farewell (XEP-0124 §17.2
  * system-shutdown, or see-other-uri with a successor's URI) while the open ones go on; sessions that
@@ -46,8 +48,20 @@ public final class SessionRegistry implements BoshEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
 
-    /** Caps on sessions (0 = unlimited). */
-    public record Limits(int maxSessions, int maxSessionsPerClient, double newSessionsPerClientPerSecond) {}
+    /**
+     * Caps on sessions (0 = unlimited).
+     *
+     * @param newSessionsPerOriginPerSecond creations per {@code Origin} header value per second; requests
+     *                                      without an Origin (non-browser clients) are not counted
+     */
+    public record Limits(int maxSessions, int maxSessionsPerClient, double newSessionsPerClientPerSecond,
+                         double newSessionsPerOriginPerSecond) {
+
+        /** Without a per-origin limit. */
+        public Limits(int maxSessions, int maxSessionsPerClient, double newSessionsPerClientPerSecond) {
+            this(maxSessions, maxSessionsPerClient, newSessionsPerClientPerSecond, 0);
+        }
+    }
 
     private final SessionPolicy policy;
     private final EventLoopGroup loops;
@@ -59,6 +73,7 @@ public final class SessionRegistry implements BoshEndpoint {
     private final ConcurrentMap<String, SessionDriver> sessions = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final CreationRateLimiter creationRate;
+    private final CreationRateLimiter originRate;
     /** False once draining or shutting down: creations get {@link #farewell}. */
     private volatile boolean accepting = true;
     /** What refused creations and, at shutdown, every open request are answered; set before {@link #accepting} turns false. */
@@ -78,6 +93,7 @@ public final class SessionRegistry implements BoshEndpoint {
         this.clock = clock;
         this.metrics = new SessionMetrics(meters, sessions::size);
         this.creationRate = new CreationRateLimiter(limits.newSessionsPerClientPerSecond(), clock);
+        this.originRate = new CreationRateLimiter(limits.newSessionsPerOriginPerSecond(), clock);
     }
 
     public int size() {
@@ -139,6 +155,13 @@ public final class SessionRegistry implements BoshEndpoint {
             answer(exchange, Condition.POLICY_VIOLATION);
             return;
         }
+        Optional<String> origin = exchange.origin().map(SessionRegistry::originKey);
+        if (origin.isPresent() && !originRate.tryAcquire(origin.get())) {
+            // A page on that origin makes its visitors' browsers open sessions faster than allowed.
+            metrics.refused(Refusal.ORIGIN_CREATION_RATE);
+            answer(exchange, Condition.POLICY_VIOLATION);
+            return;
+        }
         int mine = perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet();
         if (limits.maxSessionsPerClient() > 0 && mine > limits.maxSessionsPerClient()) {
             release(client);
@@ -161,6 +184,18 @@ public final class SessionRegistry implements BoshEndpoint {
         metrics.created();
         driver.loop().execute(() -> driver.create(body, exchange));
     }
+
+    /**
+     * The rate-limit key of an {@code Origin} header: ASCII-lowercased, so that spellings of one origin
+     * share a bucket; {@code null} (sandboxed frames, {@code file:}) is one origin like any other. An
+     * absurdly long value is cut, so keys stay small whatever a client sends.
+     */
+    static String originKey(String origin) {
+        String key = origin.trim().toLowerCase(java.util.Locale.ROOT);
+        return key.length() > MAX_ORIGIN_KEY ? key.substring(0, MAX_ORIGIN_KEY) : key;
+    }
+
+    private static final int MAX_ORIGIN_KEY = 256;
 
     private void release(String client) {
         perClient.computeIfPresent(client, (c, n) -> n.decrementAndGet() <= 0 ? null : n);

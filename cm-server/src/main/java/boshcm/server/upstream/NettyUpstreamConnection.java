@@ -123,6 +123,8 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private long startedNanos;
     private long tlsStartedNanos;
     private long deadlineNanos;
+    /** The session asked not to read for now (backpressure); applied while the stream is open. */
+    private boolean readingPaused;
     /** The client view of features hides {@code <sm/>} (set at open and by each restart). */
     private boolean hideSm;
     private @Nullable ScheduledFuture<?> deadline;
@@ -288,6 +290,9 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
             return;
         }
         phase = Phase.CLOSING;
+        if (readingPaused) {
+            ch.config().setAutoRead(true);                   // RFC 6120 §4.4: wait for the server's closing tag
+        }
         streamError.ifPresent(condition -> write(StreamWriter.streamError(condition)));
         write(StreamWriter.close());
         if (peerClosed) {
@@ -298,6 +303,19 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
         }
         ch.flush();
         closeTimer = loop.schedule(() -> withSid(this::closeTimedOut), settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void reading(boolean on) {
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> reading(on));
+            return;
+        }
+        readingPaused = !on;
+        if (phase == Phase.OPEN && channel != null) {
+            // Netty stops asking the socket for data; the server's writes back up in TCP (U-15, S-10).
+            channel.config().setAutoRead(on);
+        }
     }
 
     @Override
@@ -471,6 +489,9 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     private void openFinalStream() {
         Channel ch = channel();
         phase = Phase.OPEN;
+        if (readingPaused) {
+            ch.config().setAutoRead(false);                  // asked for while still negotiating
+        }
         write(StreamWriter.header(header, encrypted)); // U-3: 'from' only over TLS
         if (!settings.keepaliveInterval().isZero()) {
             ch.pipeline().addBefore("xmpp-stream", "keepalive", new IdleStateHandler(false, 0,

@@ -5,6 +5,8 @@ import boshcm.protocol.xmpp.StreamHeader;
 import boshcm.server.logging.SessionMdc;
 import boshcm.server.upstream.UpstreamResolver.Candidate;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -44,6 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class NettyUpstreamConnector implements UpstreamConnector, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyUpstreamConnector.class);
+    /** Socket reads per batch: with buffers of at most 64 KiB, 256 KiB per batch at most. */
+    static final int MAX_READS_PER_BATCH = 4;
+    /** Netty's default adaptive buffer sizes (64 B to 64 KiB), with {@link #MAX_READS_PER_BATCH}. */
+    private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(MAX_READS_PER_BATCH);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
     /** The pipeline is built by {@link NettyUpstreamConnection#attach} once TCP is up. */
     private static final ChannelInitializer<Channel> EMPTY = new ChannelInitializer<>() {
@@ -112,8 +118,13 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
     }
 
     /**
-     * Loopback, unspecified, link-local, private (RFC 1918), shared (RFC 6598), unique-local IPv6
-     * (RFC 4193) or multicast: addresses a client's DNS must not steer the CM to (checklist S-6).
+     * Addresses a client's DNS must not steer the CM to (checklist S-6): loopback, unspecified and
+     * "this network" (0.0.0.0/8), link-local, private (RFC 1918), shared (RFC 6598), IETF protocol
+     * assignments (192.0.0.0/24), benchmarking (198.18.0.0/15), reserved and broadcast (240.0.0.0/4),
+     * site-local and unique-local IPv6 (RFC 4193), discard-only IPv6 (100::/64), multicast; and IPv6
+     * addresses that carry one of those IPv4 addresses (NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4
+     * 2002::/16, IPv4-compatible ::/96), which a gateway would deliver to it. IPv4-mapped IPv6
+     * addresses arrive here as IPv4 already ({@link InetAddress#getByAddress}).
      */
     static boolean isInternal(InetAddress a) {
         if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
@@ -122,9 +133,51 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
         }
         byte[] b = a.getAddress();
         if (b.length == 4) {
-            return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;          // 100.64.0.0/10
+            return internalV4(b, 0);
         }
-        return (b[0] & 0xfe) == 0xfc;                                    // fc00::/7
+        int b0 = b[0] & 0xff;
+        int b1 = b[1] & 0xff;
+        if ((b0 & 0xfe) == 0xfc) {
+            return true;                                                  // fc00::/7
+        }
+        if (b0 == 0x01 && b1 == 0 && allZero(b, 2, 8)) {
+            return true;                                                  // 100::/64
+        }
+        if (b0 == 0x00 && b1 == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+            boolean wellKnown = allZero(b, 4, 12);                        // 64:ff9b::/96
+            boolean local = (b[4] & 0xff) == 0 && (b[5] & 0xff) == 1;     // 64:ff9b:1::/48
+            return (wellKnown || local) && internalV4(b, 12);
+        }
+        if (b0 == 0x20 && b1 == 0x02) {
+            return internalV4(b, 2);                                      // 2002:V4ADDR::/48
+        }
+        if (allZero(b, 0, 12)) {
+            return internalV4(b, 12);                                     // ::a.b.c.d
+        }
+        return false;
+    }
+
+    /** The IPv4 address at {@code b[at..at+4)} is internal (see {@link #isInternal}). */
+    private static boolean internalV4(byte[] b, int at) {
+        int o0 = b[at] & 0xff;
+        int o1 = b[at + 1] & 0xff;
+        int o2 = b[at + 2] & 0xff;
+        return o0 == 0 || o0 == 10 || o0 == 127 || o0 >= 224                          // this network, private, loopback, multicast, reserved
+                || (o0 == 100 && (o1 & 0xc0) == 64)                                   // 100.64.0.0/10
+                || (o0 == 169 && o1 == 254)                                           // 169.254.0.0/16
+                || (o0 == 172 && (o1 & 0xf0) == 16)                                   // 172.16.0.0/12
+                || (o0 == 192 && o1 == 168)                                           // 192.168.0.0/16
+                || (o0 == 192 && o1 == 0 && o2 == 0)                                  // 192.0.0.0/24
+                || (o0 == 198 && (o1 & 0xfe) == 18);                                  // 198.18.0.0/15
+    }
+
+    private static boolean allZero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -202,6 +255,9 @@ public final class NettyUpstreamConnector implements UpstreamConnector, AutoClos
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    // At most this many socket reads before their events reach the session, which may
+                    // then stop reading (U-15 backpressure): bounds what one batch adds to its buffer.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                     .handler(EMPTY)
                     .connect(remote);
             connection.connecting(connect.channel());

@@ -25,6 +25,13 @@ public interface UpstreamConnection {
     /** Ends the stream (see {@link CloseMode}); a stream error condition is sent first when given. Idempotent. */
     void close(CloseMode mode, Optional<String> streamError);
 
+    /**
+     * Stops ({@code false}) or resumes ({@code true}) reading from the server: backpressure when the
+     * browser falls behind (checklist U-15, S-10). It applies to the open stream; negotiation (TLS, the
+     * stream header) and a graceful close read anyway. Idempotent.
+     */
+    default void reading(boolean on) {}
+
     /** True once TLS is in place on this connection (STARTTLS done, or direct TLS). */
     boolean encrypted();
 }

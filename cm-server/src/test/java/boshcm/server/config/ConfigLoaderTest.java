@@ -67,7 +67,7 @@ class ConfigLoaderTest {
         assertThat(c.upstream().insecure()).isFalse();
         assertThat(c.upstream().trustStore()).isEmpty();
         assertThat(c.nodeId()).matches("[a-z0-9]{6}");
-        assertThat(c.limits()).isEqualTo(new LimitsConfig(10000, 100, 5));
+        assertThat(c.limits()).isEqualTo(new LimitsConfig(10000, 100, 5, 0));
     }
 
     @Test
@@ -324,6 +324,37 @@ class ConfigLoaderTest {
             assertThat(problems(Map.of(), "--drain-successor-uri", bad)).as(bad).singleElement().asString()
                     .startsWith("drain.successor-uri (from --drain-successor-uri)");
         }
+    }
+
+    /** Issue 6: the hostile-input limits, their defaults, the three ways of setting them, and their checks. */
+    @Test
+    void hostileInputLimits() {
+        CmConfig d = load(Map.of());
+        assertThat(d.http().maxHeaderBytes()).isEqualTo(8192);
+        assertThat(d.http().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.http().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.limits().newSessionsPerOriginPerSecond()).isZero();
+        assertThat(d.session().pauseReadingBytes()).isEqualTo(256 * 1024);
+
+        CmConfig c = load(Map.of("BOSHCM_HTTP_KEEP_ALIVE_TIMEOUT", "5s", "BOSHCM_LIMITS_NEW_SESSIONS_PER_ORIGIN_PER_SECOND", "2.5"),
+                "--http-max-header-bytes", "16k", "--http-request-timeout", "10s", "--session-pause-reading-bytes", "64k");
+        assertThat(c.http().maxHeaderBytes()).isEqualTo(16384);
+        assertThat(c.http().requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.http().keepAliveTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.limits().newSessionsPerOriginPerSecond()).isEqualTo(2.5);
+        assertThat(c.session().pauseReadingBytes()).isEqualTo(65536);
+        assertThat(load(Map.of(), "--session-pause-reading-bytes", "0").session().pauseReadingBytes()).isZero();
+        assertThat(load(Map.of(), "--session-max-buffered-bytes", "128k").session().pauseReadingBytes())
+                .as("the default follows a smaller buffer bound").isEqualTo(32 * 1024);
+
+        assertThat(problems(Map.of(), "--http-max-header-bytes", "512")).singleElement().asString().contains("http.max-header-bytes");
+        assertThat(problems(Map.of(), "--http-max-header-bytes", "65m")).singleElement().asString().contains("http.max-header-bytes");
+        assertThat(problems(Map.of(), "--http-request-timeout", "0s")).singleElement().asString().contains("http.request-timeout");
+        assertThat(problems(Map.of(), "--http-keep-alive-timeout", "30")).singleElement().asString().contains("needs a unit");
+        assertThat(problems(Map.of(), "--limits-new-sessions-per-origin-per-second", "-1")).singleElement().asString()
+                .contains("limits.new-sessions-per-origin-per-second");
+        assertThat(problems(Map.of(), "--session-pause-reading-bytes", "1m")).singleElement().asString()
+                .contains("session.pause-reading-bytes").contains("below session.max-buffered-bytes");
     }
 
     @Test

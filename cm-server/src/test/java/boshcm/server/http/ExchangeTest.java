@@ -212,7 +212,7 @@ class ExchangeTest {
     }
 
     /** An HTTP/2 frame (RFC 9113 §4.1). */
-    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+    static byte[] frame(int type, int flags, int stream, byte[] payload) {
         byte[] f = new byte[9 + payload.length];
         f[0] = (byte) (payload.length >>> 16);
         f[1] = (byte) (payload.length >>> 8);
@@ -228,7 +228,7 @@ class ExchangeTest {
     }
 
     /** HPACK literal fields without indexing, new names, no Huffman (RFC 7541 §6.2.2); short strings only. */
-    private static byte[] headerBlock(String... nameValues) {
+    static byte[] headerBlock(String... nameValues) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < nameValues.length; i += 2) {
             out.write(0);

@@ -130,6 +130,104 @@ class SessionRegistryTest {
         assertThat(third.answer()).contains("condition='policy-violation'");
     }
 
+    /**
+     * S-7: the per-address token bucket holds {@code ceil(rate)} creations and refills at {@code rate}
+     * per second of the registry's clock (a test clock here: no sleeping); a refusal is policy-violation,
+     * counted by reason and as a limit hit, and opens no upstream connection. Other addresses are not affected.
+     */
+    @Test
+    void s7_creationRatePerClientRefillsWithTheClock() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        SessionRegistry r = new SessionRegistry(SessionPolicy.defaults(), loops, connector, new SidGenerator("t1"),
+                new SessionRegistry.Limits(0, 0, 2), meters, now::get);
+        for (int i = 0; i < 2; i++) {
+            r.request(body(create()), new FakeExchange("10.0.0.4", false));
+        }
+        FakeExchange third = new FakeExchange("10.0.0.4", false);
+        r.request(body(create()), third);
+        assertThat(third.answer()).isEqualTo("<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='policy-violation'/>");
+        FakeExchange elsewhere = new FakeExchange("10.0.0.5", false);
+        r.request(body(create()), elsewhere);
+        assertThat(connector.opened.poll(5)).isNotNull();
+        assertThat(connector.opened.poll(5)).isNotNull();
+        assertThat(connector.opened.poll(5)).as("the address next door is not limited").isNotNull();
+        assertThat(connector.opened.isEmpty()).as("nothing opened for the refused creation").isTrue();
+
+        now.addAndGet(499_000_000L);                    // 0.499 s at 2 per second: not a whole token yet
+        FakeExchange early = new FakeExchange("10.0.0.4", false);
+        r.request(body(create()), early);
+        assertThat(early.answer()).contains("condition='policy-violation'");
+        now.addAndGet(2_000_000L);                      // 0.501 s: one token
+        r.request(body(create()), new FakeExchange("10.0.0.4", false));
+        assertThat(connector.opened.poll(5)).as("refilled").isNotNull();
+
+        assertThat(meters.get("bosh.sessions.refused").tag("reason", "creation-rate").counter().count()).isEqualTo(2.0);
+        assertThat(meters.get("bosh.limit.hits").tag("kind", "creation-rate").counter().count()).isEqualTo(2.0);
+    }
+
+    /**
+     * S-7, per Origin: a page on one origin that makes its visitors' browsers (many addresses) open
+     * sessions is held to {@code limits.new-sessions-per-origin-per-second}; spellings of the origin share
+     * its bucket, other origins and requests without an Origin are not counted.
+     */
+    @Test
+    void s7_creationRatePerOriginIsBoundedAcrossAddresses() throws Exception {
+        AtomicLong now = new AtomicLong(5_000_000_000L);
+        SessionRegistry r = new SessionRegistry(SessionPolicy.defaults(), loops, connector, new SidGenerator("t1"),
+                new SessionRegistry.Limits(0, 0, 0, 3), meters, now::get);
+        List<FakeExchange> attempts = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            FakeExchange x = new FakeExchange("198.51.100." + i, false,
+                    Optional.of(i % 2 == 0 ? "https://evil.example" : "HTTPS://EVIL.example"));
+            attempts.add(x);
+            r.request(body(create()), x);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(connector.opened.poll(5)).isNotNull();
+        }
+        for (FakeExchange x : attempts.subList(3, 10)) {
+            assertThat(x.answer()).contains("condition='policy-violation'");
+        }
+        r.request(body(create()), new FakeExchange("198.51.100.99", false, Optional.of("https://chat.example")));
+        r.request(body(create()), new FakeExchange("198.51.100.98", false));
+        assertThat(connector.opened.poll(5)).as("another origin").isNotNull();
+        assertThat(connector.opened.poll(5)).as("no origin").isNotNull();
+        assertThat(meters.get("bosh.sessions.refused").tag("reason", "origin-creation-rate").counter().count()).isEqualTo(7.0);
+        assertThat(meters.get("bosh.limit.hits").tag("kind", "origin-creation-rate").counter().count()).isEqualTo(7.0);
+
+        now.addAndGet(1_000_000_000L);
+        FakeExchange later = new FakeExchange("198.51.100.77", false, Optional.of("https://evil.example"));
+        r.request(body(create()), later);
+        assertThat(connector.opened.poll(5)).as("a second later the bucket has refilled").isNotNull();
+    }
+
+    /** S-7: {@code limits.max-sessions} refuses the next creation with policy-violation; a session that ends makes room. */
+    @Test
+    void s7_totalSessionsAreBoundedWithAClearRefusal() throws Exception {
+        SessionRegistry r = registry(new SessionRegistry.Limits(2, 0, 0));
+        FakeExchange first = new FakeExchange("10.0.0.1", false);
+        r.request(body(create()), first);
+        r.request(body(create()), new FakeExchange("10.0.0.2", false));
+        FakeExchange third = new FakeExchange("10.0.0.3", false);
+        r.request(body(create()), third);
+        assertThat(third.answer()).contains("condition='policy-violation'");
+        assertThat(meters.get("bosh.sessions.refused").tag("reason", "max-sessions").counter().count()).isEqualTo(1.0);
+        assertThat(r.size()).isEqualTo(2);
+
+        FakeConnection up = connector.opened.poll(5);
+        up.ready();
+        String sid = sidOf(first.answer());
+        r.request(body(later(101, sid, " type='terminate'")), new FakeExchange("10.0.0.1", false));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.size() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        FakeExchange fourth = new FakeExchange("10.0.0.3", false);
+        r.request(body(create()), fourth);
+        assertThat(r.size()).isEqualTo(2);
+        assertThat(fourth.body).isNotDone();
+    }
+
     @Test
     void b17_2_5_shutdownAnswersHeldRequestsWithSystemShutdownAndClosesUpstream() throws Exception {
         SessionRegistry r = registry(new SessionRegistry.Limits(0, 0, 0));
@@ -303,13 +401,24 @@ class SessionRegistryTest {
         final ExchangeId id = new ExchangeId(IDS.incrementAndGet());
         final String client;
         final boolean secure;
+        final Optional<String> origin;
         final CompletableFuture<String> body = new CompletableFuture<>();
         volatile int status;
         volatile boolean aborted;
 
         FakeExchange(String client, boolean secure) {
+            this(client, secure, Optional.empty());
+        }
+
+        FakeExchange(String client, boolean secure, Optional<String> origin) {
             this.client = client;
             this.secure = secure;
+            this.origin = origin;
+        }
+
+        @Override
+        public Optional<String> origin() {
+            return origin;
         }
 
         String answer() throws Exception {

@@ -370,6 +370,27 @@ class NettyUpstreamConnectorTest {
         assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName("2001:db8::1"))).isFalse();
     }
 
+    /**
+     * S-6: every internal range, written every way an AAAA or A record can carry it: IPv4-mapped,
+     * IPv4-compatible, NAT64 and 6to4 forms of an internal IPv4 address are internal too; public
+     * addresses in the same forms are not.
+     */
+    @Test
+    void s6_internalAddressesInEveryFormAreRecognised() throws Exception {
+        for (String inside : List.of("127.0.0.1", "127.255.0.9", "0.0.0.0", "0.1.2.3", "10.0.0.1", "172.16.0.1", "172.31.255.255",
+                "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.255", "192.0.0.8", "198.18.0.1", "198.19.255.1",
+                "224.0.0.1", "240.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fec0::1", "fc00::1", "fd12:3456::1",
+                "ff02::1", "100::1", "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::127.0.0.1", "::10.0.0.1",
+                "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1", "2002:7f00:1::", "2002:a00:1::1",
+                "2002:a9fe:a9fe::1")) {
+            assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName(inside))).as(inside).isTrue();
+        }
+        for (String outside : List.of("192.0.2.1", "198.51.100.7", "203.0.113.9", "8.8.8.8", "172.32.0.1", "100.128.0.1",
+                "2001:db8::1", "2a00:1450::1", "64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8")) {
+            assertThat(NettyUpstreamConnector.isInternal(InetAddress.getByName(outside))).as(outside).isFalse();
+        }
+    }
+
     @Test
     void badTrustStoreFailsAtConstruction() {
         UpstreamSettings s = settings(TlsMode.STARTTLS, Optional.of(new TrustStore(certs.dir.resolve("missing.p12"),
