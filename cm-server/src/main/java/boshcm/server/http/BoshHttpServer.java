@@ -46,7 +46,7 @@ public final class BoshHttpServer implements AutoCloseable {
      * held request keeps one: 2 KiB rather than Jetty's 16 KiB. A request's headers and body may span
      * several reads; most BOSH requests fit in one.
      */
-    private static final int INPUT_BUFFER = Integer.getInteger("boshcm.input", 2048);
+    private static final int INPUT_BUFFER = 2048;
     private final HttpConfig http;
     private final Server server;
     private final ServerConnector connector;
