@@ -41,12 +41,6 @@ public final class BoshHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BoshHttpServer.class);
 
     private static final long POOL_RETAINED = 32L << 20;
-    /**
-     * Jetty keeps an HTTP/1 connection's read buffer while its request is being handled, so every
-     * held request keeps one: 2 KiB rather than Jetty's 16 KiB. A request's headers and body may span
-     * several reads; most BOSH requests fit in one.
-     */
-    private static final int INPUT_BUFFER = 2048;
     private final HttpConfig http;
     private final Server server;
     private final ServerConnector connector;
@@ -124,7 +118,6 @@ public final class BoshHttpServer implements AutoCloseable {
     private HttpConnectionFactory http11() {
         HttpConnectionFactory factory = new BoshHttpConnectionFactory(httpConfiguration, scheduler, http.requestTimeout(),
                 http.keepAliveTimeout(), metrics);
-        factory.setInputBufferSize(INPUT_BUFFER);
         return factory;
     }
 
