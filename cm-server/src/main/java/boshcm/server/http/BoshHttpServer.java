@@ -41,6 +41,12 @@ public final class BoshHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BoshHttpServer.class);
 
     private static final long POOL_RETAINED = 32L << 20;
+    /**
+     * Jetty keeps an HTTP/1 connection's read buffer while its request is being handled, so every held
+     * long-poll keeps one: 2 KiB instead of 16 KiB (scale run, docs/benchmarks.md). A request's head
+     * and body may span several reads; most BOSH requests fit in one.
+     */
+    private static final int HTTP1_READ_BUFFER = 2048;
     private final HttpConfig http;
     private final Server server;
     private final ServerConnector connector;
@@ -84,7 +90,7 @@ public final class BoshHttpServer implements AutoCloseable {
         if (http.tls().isPresent()) {
             factories = tlsFactories(http.tls().get(), http11);
         } else if (http.h2c()) {
-            HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(httpConfiguration);
+            HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http2Configuration());
             h2c.setStreamIdleTimeout(http.idleTimeout().toMillis());
             factories = new ConnectionFactory[] {http11, h2c};
         } else {
@@ -114,8 +120,17 @@ public final class BoshHttpServer implements AutoCloseable {
         return local;
     }
 
+    /**
+     * The HTTP/2 factories' own copy of the configuration: they set its input buffer size to their
+     * frame size (16 KiB), and on a shared configuration that would become the HTTP/1 read buffer too.
+     */
+    private HttpConfiguration http2Configuration() {
+        return new HttpConfiguration(httpConfiguration);
+    }
+
     /** HTTP/1.1 (and 1.0), with the request and keep-alive deadlines of {@link RequestDeadline}. */
     private HttpConnectionFactory http11() {
+        httpConfiguration.setInputBufferSize(HTTP1_READ_BUFFER);
         HttpConnectionFactory factory = new BoshHttpConnectionFactory(httpConfiguration, scheduler, http.requestTimeout(),
                 http.keepAliveTimeout(), metrics);
         return factory;
@@ -137,7 +152,7 @@ public final class BoshHttpServer implements AutoCloseable {
         // Clients may name the node by an address or a name its certificate does not list (a proxy's
         // health check, a load balancer): the certificate is the operator's choice, not checked here.
         httpConfiguration.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpConfiguration);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http2Configuration());
         h2.setStreamIdleTimeout(http.idleTimeout().toMillis());
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http11.getProtocol());
         alpn.setDefaultProtocol(http11.getProtocol());
