@@ -31,6 +31,10 @@ public abstract class ClientSession implements StanzaListener, LoginFlow.Actions
     private long loginStartNanos;
     protected byte[] peerPrefix;
     protected long nextSeq;
+    /** Benchmark messages this session received, stale ones included (the soak's accounting). */
+    private long chatsReceived;
+    /** {@code type='error'} messages it received: bounces of what it sent (the soak's accounting). */
+    private long bounces;
 
     protected ClientSession(LoopContext ctx, int index, Credentials credentials) {
         this.ctx = ctx;
@@ -102,6 +106,16 @@ public abstract class ClientSession implements StanzaListener, LoginFlow.Actions
         return nextSeq;
     }
 
+    /** Benchmark messages received over the session's life, whichever phase sent them. Read on the loop. */
+    public long chatsReceived() {
+        return chatsReceived;
+    }
+
+    /** Message errors received over the session's life: bounces of its own messages. Read on the loop. */
+    public long bounces() {
+        return bounces;
+    }
+
     // --- LoginFlow.Actions ------------------------------------------------------------------------
 
     @Override
@@ -169,6 +183,7 @@ public abstract class ClientSession implements StanzaListener, LoginFlow.Actions
 
     @Override
     public void onChat(long seq, long sentNanos) {
+        chatsReceived++;
         LoopStats stats = ctx.stats;
         if (sentNanos - stats.messagesSince < 0) {
             // Sent in an earlier phase: neither this phase's delivery nor its latency.
@@ -187,6 +202,7 @@ public abstract class ClientSession implements StanzaListener, LoginFlow.Actions
 
     @Override
     public void onMessageError() {
+        bounces++;
         ctx.stats.messageErrors++;
     }
 

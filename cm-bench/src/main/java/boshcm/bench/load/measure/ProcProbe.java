@@ -67,6 +67,34 @@ public final class ProcProbe {
         return -1;
     }
 
+    /** The descriptors {@code pid} has open: the entries of {@code /proc/<pid>/fd}; -1 if they cannot be read. */
+    public static long openFiles(long pid) {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** The threads of {@code pid} (all of them: a JVM's GC and compiler threads too); -1 if unknown. */
+    public static long threads(long pid) {
+        try {
+            return threads(Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** {@code Threads} from the text of a {@code /proc/<pid>/status}. */
+    static long threads(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.substring(8).trim());
+            }
+        }
+        return -1;
+    }
+
     /** This JVM's pid (the load generator). */
     public static long self() {
         return ProcessHandle.current().pid();

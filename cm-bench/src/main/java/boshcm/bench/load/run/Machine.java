@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A description of the machine the benchmark ran on, for the report: CPU, memory, kernel, Java, the servers' versions, load. */
-record Machine(String cpu, int cores, long memoryBytes, String kernel, String java, String servers, String loadAverage) {
+public record Machine(String cpu, int cores, long memoryBytes, String kernel, String java, String servers, String loadAverage) {
 
-    static Machine describe() {
+    public static Machine describe() {
         String cpu = "unknown CPU";
         long mem = 0;
         String load = "?";
@@ -55,7 +55,7 @@ record Machine(String cpu, int cores, long memoryBytes, String kernel, String ja
         }
     }
 
-    String text() {
+    public String text() {
         return String.format("%s, %d cores visible, %.1f GiB RAM; %s; %s; %s; load average at start: %s",
                 cpu, cores, memoryBytes / (1024.0 * 1024 * 1024), kernel, java, servers, loadAverage);
     }

@@ -30,8 +30,16 @@ class ProcProbeTest {
     }
 
     @Test
+    void threadsComeFromTheThreadsLine() {
+        assertThat(ProcProbe.threads("Name:\tjava\nThreads:\t42\nSigQ:\t0/1\n")).isEqualTo(42);
+        assertThat(ProcProbe.threads("Name:\tjava\n")).isEqualTo(-1);
+    }
+
+    @Test
     void thisProcessCanBeRead() throws IOException {
         assertThat(ProcProbe.rssBytes(ProcProbe.self())).isPositive();
         assertThat(ProcProbe.cpuNanos(ProcProbe.self())).isNotNegative();
+        assertThat(ProcProbe.openFiles(ProcProbe.self())).isPositive();
+        assertThat(ProcProbe.threads(ProcProbe.self())).isPositive();
     }
 }
