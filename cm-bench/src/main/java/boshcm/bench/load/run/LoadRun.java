@@ -220,7 +220,7 @@ public final class LoadRun {
      * Pairs session 2i with 2i+1 when both logged in (each sends to the other) and returns the
      * senders. The peers' JIDs are read here, after the login phase's latch made them visible.
      */
-    private List<ClientSession> pair(List<ClientSession> sessions) {
+    static List<ClientSession> pair(List<ClientSession> sessions) {
         List<ClientSession> senders = new ArrayList<>();
         for (int i = 0; i + 1 < sessions.size(); i += 2) {
             ClientSession a = sessions.get(i);

@@ -99,7 +99,7 @@ public final class ScaleRun {
                 all.addAll(batch);
                 int ok = (int) all.stream().filter(s -> s.state() == ClientSession.State.READY).count();
                 if (probers == null) {
-                    probers = pair(all.subList(0, Math.min(all.size(), options.probePairs() * 2)));
+                    probers = LoadRun.pair(all.subList(0, Math.min(all.size(), options.probePairs() * 2)));
                 }
                 Thread.sleep(options.settle().toMillis());
                 RateResult probe = new MessagePhase(client, probers, cpu).run(options.probeRate(), options.probeDuration(),
@@ -172,23 +172,6 @@ public final class ScaleRun {
             p.destroyForcibly();
             throw new IOException("jcmd " + command + " did not finish");
         }
-    }
-
-    private List<ClientSession> pair(List<ClientSession> sessions) {
-        List<ClientSession> senders = new ArrayList<>();
-        for (int i = 0; i + 1 < sessions.size(); i += 2) {
-            ClientSession a = sessions.get(i);
-            ClientSession b = sessions.get(i + 1);
-            if (a.state() == ClientSession.State.READY && b.state() == ClientSession.State.READY) {
-                String aJid = a.fullJid();
-                String bJid = b.fullJid();
-                a.loop().loop().submit(() -> a.pairWith(bJid)).syncUninterruptibly();
-                b.loop().loop().submit(() -> b.pairWith(aJid)).syncUninterruptibly();
-                senders.add(a);
-                senders.add(b);
-            }
-        }
-        return senders;
     }
 
     private static void logout(List<ClientSession> sessions) throws InterruptedException {
