@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -158,9 +159,9 @@ public final class StreamTokenizer {
         int length = slice.remaining();
         int restartAt = -1;
         try {
-            reader.getInputFeeder().feedInput(slice);
             fedBefore = fedTotal;
             fedTotal += length;
+            reader.getInputFeeder().feedInput(slice);
             restartAt = drain();
         } catch (XMLStreamException e) {
             malformed(classify(e, slice), String.valueOf(e.getMessage()));
@@ -487,24 +488,34 @@ public final class StreamTokenizer {
     /**
      * Aalto reports some restricted XML as a plain syntax error: a DOCTYPE with an internal subset, or
      * inside the stream; an entity reference inside an attribute value. Tell those apart from other
-     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding).
+     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding). Only the bytes
+     * up to the error count, so that the answer does not depend on how the input was split into chunks
+     * (a fuzzing finding: declaration markup after the error, in the same chunk, used to count).
      */
     private String classify(XMLStreamException e, ByteBuffer slice) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Unsupported encoding")) {
             return "unsupported-encoding";
         }
-        if (message.contains("ENTITY_REFERENCE") || hasDeclarationMarkup(slice)) {
+        if (message.contains("ENTITY_REFERENCE") || hasDeclarationMarkup(errorOffset(e), slice)) {
             return "restricted-xml";
         }
         return "not-well-formed";
     }
 
-    /** Whether the recent input holds {@code <!} followed by a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...). */
-    private boolean hasDeclarationMarkup(ByteBuffer slice) {
-        int length = slice.limit();
-        int total = tailLength + length;
-        for (int i = 0; i + 2 < total; i++) {
+    /** The stream offset of the byte Aalto failed at; the last byte fed if it does not say. */
+    private long errorOffset(XMLStreamException e) {
+        Location location = e.getLocation();
+        long at = location == null ? -1 : location.getCharacterOffset();
+        return at < 0 || at >= fedTotal ? fedTotal - 1 : at;
+    }
+
+    /**
+     * Whether {@code <!} followed by a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...) starts in
+     * the {@link #TAIL} bytes before stream offset {@code at}, its letter at {@code at} at the latest.
+     */
+    private boolean hasDeclarationMarkup(long at, ByteBuffer slice) {
+        for (long i = Math.max(fedBefore - tailLength, at - TAIL); i + 2 <= at; i++) {
             if (byteAt(i, slice) == '<' && byteAt(i + 1, slice) == '!') {
                 int c = byteAt(i + 2, slice);
                 if (c >= 'A' && c <= 'Z') {
@@ -515,8 +526,10 @@ public final class StreamTokenizer {
         return false;
     }
 
-    private int byteAt(int i, ByteBuffer slice) {
-        return i < tailLength ? tail[i] : slice.get(i - tailLength);
+    /** The byte at stream offset {@code offset}: in the slice being fed, or in the tail kept from before it. */
+    private int byteAt(long offset, ByteBuffer slice) {
+        return offset >= fedBefore ? slice.get((int) (offset - fedBefore))
+                : tail[(int) (tailLength - (fedBefore - offset))];
     }
 
     private void rememberTail(ByteBuffer slice, int length) {

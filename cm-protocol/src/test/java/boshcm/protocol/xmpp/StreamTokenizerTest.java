@@ -374,6 +374,31 @@ class StreamTokenizerTest {
                 .isEqualTo("restricted-xml");
     }
 
+    /**
+     * Fuzzing finding (StreamTokenizerFuzzTest#anyChunks, inputs u14-condition-depends-on-split-crash-*): a
+     * syntax error was called restricted-xml when declaration markup followed it in the same chunk, and
+     * not-well-formed when the chunk ended first, so the stream error sent upstream depended on how TCP
+     * split the bytes. Only the bytes up to the error count now.
+     */
+    @Test
+    void U14_fuzzFinding_conditionDependsOnlyOnTheBytesUpToTheError() {
+        String strayDot = "<?xml version='1.0'?>\n.x<!DOCTYPE a>";
+        String afterSuccess = HEADER + SUCCESS + "<abcd<e/><!DOCTYPE x>";
+        for (String doc : List.of(strayDot, afterSuccess)) {
+            byte[] all = utf8(doc);
+            byte[][] bytes = new byte[all.length][];
+            for (int i = 0; i < all.length; i++) {
+                bytes[i] = new byte[] {all[i]};
+            }
+            assertThat(malformed(feed(doc)).streamErrorCondition()).as(doc).isEqualTo("not-well-formed");
+            assertThat(malformed(feed(new StreamTokenizer(TokenizerOptions.defaults()), bytes)).streamErrorCondition())
+                    .as(doc).isEqualTo("not-well-formed");
+        }
+        // Markup before the error still counts, at any split (U14_doctypeWithInternalSubsetIsRestrictedXmlAtAnySplit).
+        assertThat(malformed(feed(HEADER + "<!DOCTYPE x [<!ENTITY a 'b'>]>")).streamErrorCondition())
+                .isEqualTo("restricted-xml");
+    }
+
     @Test
     void U14_commentIsRestrictedXml() {
         assertThat(malformed(feed(HEADER + "<!-- hi -->")).streamErrorCondition()).isEqualTo("restricted-xml");
