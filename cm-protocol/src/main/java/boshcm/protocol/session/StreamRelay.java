@@ -566,6 +566,13 @@ final class StreamRelay {
         for (SessionStream s : restarting) {
             s.awaitingRestart = false;
             s.sm.restarted();
+            if (s.managed != null && s.managed.resuming()) {
+                // SM-12: the CM is bringing the stream back itself, already past authentication; a restart
+                // has nothing to restart, and on the resume's connection it would derail the resume (a
+                // fuzzing finding: it went to the resume's connection, or to none at all).
+                flushBacklog(s);
+                continue;
+            }
             out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang()),
                     s.managed != null && s.managed.owning()));
             flushBacklog(s);

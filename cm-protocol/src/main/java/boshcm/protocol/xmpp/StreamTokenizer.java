@@ -44,7 +44,7 @@ import javax.xml.stream.XMLStreamException;
 public final class StreamTokenizer {
 
     private static final InputFactoryImpl FACTORY = newFactory();
-    /** Bytes of earlier input kept to recognise DTD markup that Aalto rejects as a syntax error. */
+    /** Bytes of earlier input kept to recognise declaration markup that Aalto rejects as a syntax error. */
     private static final int TAIL = 64;
     private static final String SASL_CB = "urn:xmpp:sasl-cb:0";
 
@@ -70,6 +70,14 @@ public final class StreamTokenizer {
     private boolean restartedAfterSuccess;
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
+    /**
+     * The last {@code <} of the input before the tail (stream offset; -1 if none) and the two bytes after
+     * it (-1 until seen): where the token an error happens in began, when that is further back than the
+     * tail reaches.
+     */
+    private long lastLt = -1;
+    private int afterLt1 = -1;
+    private int afterLt2 = -1;
     private List<StreamEvent> events;
 
     // The top-level element in progress.
@@ -488,16 +496,18 @@ public final class StreamTokenizer {
     /**
      * Aalto reports some restricted XML as a plain syntax error: a DOCTYPE with an internal subset, or
      * inside the stream; an entity reference inside an attribute value. Tell those apart from other
-     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding). Only the bytes
-     * up to the error count, so that the answer does not depend on how the input was split into chunks
-     * (a fuzzing finding: declaration markup after the error, in the same chunk, used to count).
+     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding) by the markup the
+     * failing token began with. Only the bytes up to the error count, so that the answer does not depend
+     * on how the input was split into chunks (fuzzing findings: declaration markup anywhere in the chunk
+     * used to count, after the error too; then a window of bytes before it, which Aalto's error offset,
+     * a byte later for some splits, could shift).
      */
     private String classify(XMLStreamException e, ByteBuffer slice) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Unsupported encoding")) {
             return "unsupported-encoding";
         }
-        if (message.contains("ENTITY_REFERENCE") || hasDeclarationMarkup(errorOffset(e), slice)) {
+        if (message.contains("ENTITY_REFERENCE") || inDeclarationMarkup(errorOffset(e), slice)) {
             return "restricted-xml";
         }
         return "not-well-formed";
@@ -511,19 +521,27 @@ public final class StreamTokenizer {
     }
 
     /**
-     * Whether {@code <!} followed by a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...) starts in
-     * the {@link #TAIL} bytes before stream offset {@code at}, its letter at {@code at} at the latest.
+     * Whether the last {@code <} before stream offset {@code at} begins declaration markup: {@code <!} and
+     * a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...), both at {@code at} at the latest. Before,
+     * not at: Aalto may place an error one byte after the character at fault, which can be a {@code <}.
      */
-    private boolean hasDeclarationMarkup(long at, ByteBuffer slice) {
-        for (long i = Math.max(fedBefore - tailLength, at - TAIL); i + 2 <= at; i++) {
-            if (byteAt(i, slice) == '<' && byteAt(i + 1, slice) == '!') {
-                int c = byteAt(i + 2, slice);
-                if (c >= 'A' && c <= 'Z') {
-                    return true;
-                }
+    private boolean inDeclarationMarkup(long at, ByteBuffer slice) {
+        long lt = lastLt;
+        int b1 = afterLt1;
+        int b2 = afterLt2;
+        for (long o = fedBefore - tailLength; o <= at; o++) {
+            int b = byteAt(o, slice);
+            if (b == '<' && o < at) {
+                lt = o;
+                b1 = -1;
+                b2 = -1;
+            } else if (lt >= 0 && o == lt + 1) {
+                b1 = b;
+            } else if (lt >= 0 && o == lt + 2) {
+                b2 = b;
             }
         }
-        return false;
+        return lt >= 0 && b1 == '!' && b2 >= 'A' && b2 <= 'Z';
     }
 
     /** The byte at stream offset {@code offset}: in the slice being fed, or in the tail kept from before it. */
@@ -533,6 +551,25 @@ public final class StreamTokenizer {
     }
 
     private void rememberTail(ByteBuffer slice, int length) {
+        // The bytes about to leave the tail: the last '<' among them, and what follows it, are kept.
+        long from = fedBefore - tailLength;
+        long to = fedTotal - Math.min(TAIL, tailLength + length);
+        for (long o = to - 1; o >= from; o--) {
+            if (byteAt(o, slice) == '<') {
+                lastLt = o;
+                afterLt1 = -1;
+                afterLt2 = -1;
+                break;
+            }
+        }
+        if (lastLt >= 0) {
+            if (lastLt + 1 >= from && lastLt + 1 < to) {
+                afterLt1 = byteAt(lastLt + 1, slice);
+            }
+            if (lastLt + 2 >= from && lastLt + 2 < to) {
+                afterLt2 = byteAt(lastLt + 2, slice);
+            }
+        }
         int keep = Math.min(TAIL, length);
         int fromOld = Math.min(TAIL - keep, tailLength);
         System.arraycopy(tail, tailLength - fromOld, tail, 0, fromOld);
@@ -559,6 +596,9 @@ public final class StreamTokenizer {
         skipFrom = 0;
         captureDepth = 0;
         tailLength = 0;
+        lastLt = -1;
+        afterLt1 = -1;
+        afterLt2 = -1;
         serializer.reset();
     }
 

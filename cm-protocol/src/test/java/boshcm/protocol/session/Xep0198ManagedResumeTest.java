@@ -72,6 +72,25 @@ class Xep0198ManagedResumeTest {
         assertThat(f.ended()).isEmpty();
     }
 
+    /**
+     * Fuzzing finding (BoshSessionFuzzTest#anyExchange, input restart-during-resume-…): a client restart
+     * request (XEP-0206 §5) during a resume was passed on as a stream restart of the resume's connection,
+     * or of none while the resume waited for its next attempt. The CM is bringing the stream back itself,
+     * already past authentication: the restart is not passed on, and the resume goes on undisturbed.
+     */
+    @Test
+    void sm12_fuzzFinding_aClientRestartDuringAResumeIsNotPassedOn() {
+        SessionFixture f = beforeDrop();
+        f.upstream(new StreamEvent.Lost("reset"));
+        f.fresh();
+        f.send(Req.rid(1006).restart());
+        assertThat(f.fresh()).noneMatch(e -> e instanceof Effect.RestartUpstream || e instanceof Effect.CloseUpstream);
+        serverOpensAgain(f, false);
+        XmlPayload auth = f.sentUpstream().get(f.sentUpstream().size() - 1);
+        assertThat(auth.is(Namespaces.SASL, "auth")).as("the resume goes on").isTrue();
+        assertThat(f.ended()).isEmpty();
+    }
+
     @Test
     void sm12_sm6_sm17_aDropIsHiddenResumedAndDeduplicated() {
         SessionFixture f = beforeDrop();
