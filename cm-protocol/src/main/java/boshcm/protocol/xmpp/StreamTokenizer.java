@@ -54,6 +54,7 @@ public final class StreamTokenizer {
 
     private TokenizerOptions options;
     private final PayloadSerializer serializer = new PayloadSerializer(Target.CLIENT);
+    private final Utf8Validator utf8 = new Utf8Validator();
 
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
     private State state;
@@ -115,8 +116,17 @@ public final class StreamTokenizer {
         if (state == State.DONE || state == State.AWAIT_RESET) {
             return List.of();
         }
-        while (slice != null) {
+        // RFC 6120 §11.6: UTF-8 only. Aalto gets the bytes before the first one that is not, then the
+        // stream fails at that byte, however the input was split (see Utf8Validator).
+        int invalid = utf8.firstInvalid(slice);
+        if (invalid >= 0) {
+            slice.limit(invalid);
+        }
+        while (slice != null && slice.hasRemaining()) {
             slice = feedSlice(slice);
+        }
+        if (invalid >= 0 && (state == State.AWAIT_HEADER || state == State.OPEN)) {
+            malformed("not-well-formed", "invalid UTF-8");
         }
         List<StreamEvent> out = events;
         events = null;
@@ -144,6 +154,7 @@ public final class StreamTokenizer {
             return;
         }
         restartedAfterSuccess = false;
+        utf8.reset();
         newReader();
     }
 

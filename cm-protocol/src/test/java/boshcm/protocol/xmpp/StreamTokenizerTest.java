@@ -457,6 +457,38 @@ class StreamTokenizerTest {
                 .streamErrorCondition()).isEqualTo("not-well-formed");
     }
 
+    /**
+     * Fuzzing finding (StreamTokenizerFuzzTest#anyChunks, input invalid-utf8-in-pi-split-…): Aalto's
+     * non-blocking reader lets some invalid UTF-8 split across two chunks through unchecked (here inside a
+     * processing instruction, which then came out as one), or reports it a chunk later. The tokenizer now
+     * checks UTF-8 itself: the stream fails at the same byte, as not-well-formed, however it is split.
+     */
+    @Test
+    void U14_fuzzFinding_invalidUtf8IsCaughtAtTheSameByteAtAnySplit() {
+        byte[][] tails = {
+            {'<', '?', 'Q', (byte) 0x84, ' ', 'x', '?', '>'},                       // a stray continuation byte in a PI
+            {'<', '?', 'Q', ' ', (byte) 0xE2, 0x00, 0x00, '?', '>'},                // a lead byte without its continuations
+            {'<', 'a', '>', (byte) 0xEC, 0x00, (byte) 0x80, '<', '/', 'a', '>'},    // in text
+            {'<', 'a', ' ', 'b', '=', '\'', (byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0x80, '\'', '/', '>'},  // overlong
+            {'<', 'a', '>', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '<', '/', 'a', '>'},                  // a surrogate
+            {'\t', (byte) 0xEC, 0x00},                                               // in the last bytes fed
+        };
+        for (byte[] tail : tails) {
+            byte[] header = utf8(HEADER);
+            byte[] all = Arrays.copyOf(header, header.length + tail.length);
+            System.arraycopy(tail, 0, all, header.length, tail.length);
+            for (int size : new int[] {all.length, 1, 2, 3}) {
+                List<byte[]> chunks = new ArrayList<>();
+                for (int i = 0; i < all.length; i += size) {
+                    chunks.add(Arrays.copyOfRange(all, i, Math.min(all.length, i + size)));
+                }
+                List<StreamEvent> events = feed(new StreamTokenizer(TokenizerOptions.defaults()), chunks.toArray(byte[][]::new));
+                assertThat(events).as("%s in chunks of %d", Arrays.toString(tail), size).hasSize(2);
+                assertThat(malformed(events).streamErrorCondition()).isEqualTo("not-well-formed");
+            }
+        }
+    }
+
     @Test
     void U14_otherEncodingsAreUnsupported() {
         String rest = HEADER.substring(21);
