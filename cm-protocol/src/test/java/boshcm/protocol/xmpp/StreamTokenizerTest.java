@@ -489,6 +489,45 @@ class StreamTokenizerTest {
         }
     }
 
+    /**
+     * Fuzzing findings (StreamTokenizerFuzzTest#anyChunks, inputs cdata-end-split-… and
+     * error-offset-jitter-…): Aalto misses a literal {@code ]]>} in character data that a chunk boundary
+     * splits (XML 1.0 §2.4), and places some errors a byte later for some splits, which moved the token
+     * the condition is decided by. Both made the outcome depend on the split.
+     */
+    @Test
+    void U14_fuzzFinding_cdataEndAndErrorOffsetsGiveTheSameOutcomeAtAnySplit() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(HEADER + "<a>x]]>y</a>", "not-well-formed");
+        expected.put(HEADER + "<a>" + "z".repeat(70) + "]]>" + "</a>", "not-well-formed");
+        expected.put("<!DOCTYPE<!D", "restricted-xml");
+        String allowed = HEADER + "<a>]]&gt; ]] &gt; ]<![CDATA[]]]]><![CDATA[>]]></a>";
+        for (int size : new int[] {Integer.MAX_VALUE, 1, 2, 3}) {
+            expected.forEach((doc, condition) -> assertThat(malformed(feed(chunks(doc, size))).streamErrorCondition())
+                    .as("%s in chunks of %d", doc, size).isEqualTo(condition));
+            List<StreamEvent> events = feed(chunks(allowed, size));
+            assertThat(events).as("chunks of %d", size).hasSize(2);
+            assertThat(((Element) events.get(1)).payload().text()).contains("]]&gt; ]] &gt; ]]]&gt;");
+        }
+    }
+
+    private static StreamTokenizer chunksTokenizer() {
+        return new StreamTokenizer(TokenizerOptions.defaults());
+    }
+
+    private static List<StreamEvent> feed(byte[][] chunks) {
+        return feed(chunksTokenizer(), chunks);
+    }
+
+    private static byte[][] chunks(String doc, int size) {
+        byte[] all = utf8(doc);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < all.length; i += size) {
+            out.add(Arrays.copyOfRange(all, i, (int) Math.min(all.length, (long) i + size)));
+        }
+        return out.toArray(byte[][]::new);
+    }
+
     @Test
     void U14_otherEncodingsAreUnsupported() {
         String rest = HEADER.substring(21);
