@@ -116,22 +116,18 @@ public final class StreamTokenizer {
         if (!chunk.hasRemaining()) {
             return List.of();
         }
-        // Aalto's byte offsets are only right for buffers that start at position 0.
-        ByteBuffer slice = chunk.slice();
-        chunk.position(chunk.limit());
         if (state == State.DONE || state == State.AWAIT_RESET) {
+            chunk.position(chunk.limit());
             return List.of();
         }
-        // RFC 6120 §11.6: UTF-8 only. Aalto gets the bytes before the first one that is not, then the
-        // stream fails at that byte, however the input was split (see Utf8Validator).
-        int invalid = utf8.firstInvalid(slice);
-        if (invalid >= 0) {
-            slice.limit(invalid);
-        }
+        // RFC 6120 §11.6: UTF-8 only, in whole characters (see Utf8Validator). Aalto's byte offsets are
+        // only right for buffers that start at position 0, which next() returns.
+        ByteBuffer slice = utf8.next(chunk);
+        boolean invalid = utf8.invalid();
         while (slice != null && slice.hasRemaining()) {
             slice = feedSlice(slice);
         }
-        if (invalid >= 0 && (state == State.AWAIT_HEADER || state == State.OPEN)) {
+        if (invalid && (state == State.AWAIT_HEADER || state == State.OPEN)) {
             malformed("not-well-formed", "invalid UTF-8");
         }
         feeding = null;
@@ -562,7 +558,8 @@ public final class StreamTokenizer {
     }
 
     /**
-     * The stream offset of the character Aalto failed at; the last byte fed if it does not say. Aalto
+     * The stream offset of the character Aalto failed at; the last byte fed if it does not say, and the
+     * offset just past the input when it points beyond (as it does for some splits only). Aalto
      * places some errors one byte after the character it names, for some splits only (a fuzzing
      * finding): when the message names an ASCII character ("code 60", "0x5b") that is the byte before,
      * that byte it is.
@@ -570,12 +567,13 @@ public final class StreamTokenizer {
     private long errorOffset(XMLStreamException e, String message, ByteBuffer slice) {
         Location location = e.getLocation();
         long at = location == null ? -1 : location.getCharacterOffset();
-        if (at < 0 || at >= fedTotal) {
+        if (at < 0) {
             return fedTotal - 1;
         }
+        at = Math.min(at, fedTotal);        // just past what was fed, where Aalto ran out of input
         int named = namedCharacter(message);
-        if (named >= 0 && at - 1 >= fedBefore - tailLength && byteAt(at, slice) != named
-                && byteAt(at - 1, slice) == named) {
+        if (named >= 0 && at - 1 >= fedBefore - tailLength && byteAt(at - 1, slice) == named
+                && (at == fedTotal || byteAt(at, slice) != named)) {
             return at - 1;
         }
         return at;
@@ -600,7 +598,7 @@ public final class StreamTokenizer {
         long lt = lastLt;
         int b1 = afterLt1;
         int b2 = afterLt2;
-        for (long o = fedBefore - tailLength; o <= at; o++) {
+        for (long o = fedBefore - tailLength; o <= at && o < fedTotal; o++) {
             int b = byteAt(o, slice);
             if (b == '<' && o < at) {
                 lt = o;

@@ -490,10 +490,11 @@ class StreamTokenizerTest {
     }
 
     /**
-     * Fuzzing findings (StreamTokenizerFuzzTest#anyChunks, inputs cdata-end-split-… and
-     * error-offset-jitter-…): Aalto misses a literal {@code ]]>} in character data that a chunk boundary
-     * splits (XML 1.0 §2.4), and places some errors a byte later for some splits, which moved the token
-     * the condition is decided by. Both made the outcome depend on the split.
+     * Fuzzing findings (StreamTokenizerFuzzTest#anyChunks, inputs cdata-end-split-…, error-offset-jitter-…
+     * and error-offset-past-input-…): Aalto misses a literal {@code ]]>} in character data that a chunk
+     * boundary splits (XML 1.0 §2.4), and places some errors a byte later, or past the input fed, for
+     * some splits only, which moved the token the condition is decided by. All made the outcome depend on
+     * the split.
      */
     @Test
     void U14_fuzzFinding_cdataEndAndErrorOffsetsGiveTheSameOutcomeAtAnySplit() {
@@ -501,6 +502,7 @@ class StreamTokenizerTest {
         expected.put(HEADER + "<a>x]]>y</a>", "not-well-formed");
         expected.put(HEADER + "<a>" + "z".repeat(70) + "]]>" + "</a>", "not-well-formed");
         expected.put("<!DOCTYPE<!D", "restricted-xml");
+        expected.put("<?xml version='1.0'?><!DOCTYPE x PUBLIC '\r' '\r' '\r\r\r<L", "restricted-xml");
         String allowed = HEADER + "<a>]]&gt; ]] &gt; ]<![CDATA[]]]]><![CDATA[>]]></a>";
         for (int size : new int[] {Integer.MAX_VALUE, 1, 2, 3}) {
             expected.forEach((doc, condition) -> assertThat(malformed(feed(chunks(doc, size))).streamErrorCondition())
@@ -526,6 +528,23 @@ class StreamTokenizerTest {
             out.add(Arrays.copyOfRange(all, i, (int) Math.min(all.length, (long) i + size)));
         }
         return out.toArray(byte[][]::new);
+    }
+
+    /**
+     * Fuzzing finding (StreamTokenizerFuzzTest#anyChunks, input split-four-byte-character-…): Aalto decoded
+     * a four-byte UTF-8 character in an attribute value that a chunk boundary split as another character
+     * (U+B67DC for U+C67DC). Aalto is now only given whole characters.
+     */
+    @Test
+    void U14_fuzzFinding_aCharacterSplitAcrossChunksReadsTheSame() {
+        String value = "x\uDAD9\uDFDCy\u00e9\u4e2d\uD83D\uDE00z";
+        byte[] all = utf8(HEADER + "<E a='" + value + "'>" + value + "</E>");
+        for (int size = 1; size <= 9; size++) {
+            List<StreamEvent> events = feed(chunks(new String(all, StandardCharsets.UTF_8), size));
+            XmlPayload e = ((Element) events.get(1)).payload();
+            assertThat(e.attribute("a")).as("chunks of %d", size).contains(value);
+            assertThat(e.text()).as("chunks of %d", size).contains(">" + value + "</E>");
+        }
     }
 
     @Test
