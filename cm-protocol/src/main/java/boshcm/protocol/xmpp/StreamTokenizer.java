@@ -78,13 +78,13 @@ public final class StreamTokenizer {
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
     /**
-     * The last {@code <} of the input before the tail (stream offset; -1 if none) and the two bytes after
-     * it (-1 until seen): where the token an error happens in began, when that is further back than the
-     * tail reaches.
+     * Stream offset where the last event Aalto reported began: an error is in that event's token or in
+     * what follows it. Its start, not its end: Aalto puts the end of a start of document without an XML
+     * declaration past the first {@code <}.
      */
-    private long lastLt = -1;
-    private int afterLt1 = -1;
-    private int afterLt2 = -1;
+    private long lastEventStart;
+    /** The last declaration markup ({@code <!} and a capital letter) in the input before the tail; -1 if none. */
+    private long lastDeclaration = -1;
     private List<StreamEvent> events;
 
     // The top-level element in progress.
@@ -218,6 +218,7 @@ public final class StreamTokenizer {
             if (event != XMLStreamConstants.CHARACTERS && event != XMLStreamConstants.SPACE) {
                 charDataStart = -1;
             }
+            lastEventStart = reader.getLocationInfo().getStartingByteOffset();
             switch (event) {
                 case XMLStreamConstants.START_DOCUMENT:
                     checkDeclaration();
@@ -540,18 +541,18 @@ public final class StreamTokenizer {
     /**
      * Aalto reports some restricted XML as a plain syntax error: a DOCTYPE with an internal subset, or
      * inside the stream; an entity reference inside an attribute value. Tell those apart from other
-     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding) by the markup the
-     * failing token began with. Only the bytes up to the error count, so that the answer does not depend
-     * on how the input was split into chunks (fuzzing findings: declaration markup anywhere in the chunk
-     * used to count, after the error too; then a window of bytes before it, which Aalto's error offset,
-     * a byte later for some splits, could shift).
+     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding) by declaration
+     * markup in the token that failed. So that the answer does not depend on how the input was split into
+     * chunks, that is what follows the last event and goes up to the error (fuzzing findings: markup
+     * anywhere in the chunk used to count, after the error too; then a window of bytes before the error,
+     * which Aalto's error offset, placed differently for some splits, could shift).
      */
     private String classify(XMLStreamException e, ByteBuffer slice) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Unsupported encoding")) {
             return "unsupported-encoding";
         }
-        if (message.contains("ENTITY_REFERENCE") || inDeclarationMarkup(errorOffset(e, message, slice), slice)) {
+        if (message.contains("ENTITY_REFERENCE") || declarationBefore(errorOffset(e, message, slice), slice)) {
             return "restricted-xml";
         }
         return "not-well-formed";
@@ -590,27 +591,31 @@ public final class StreamTokenizer {
     }
 
     /**
-     * Whether the last {@code <} before stream offset {@code at} begins declaration markup: {@code <!} and
-     * a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...), both at {@code at} at the latest. Before,
-     * not at: Aalto may place an error one byte after the character at fault, which can be a {@code <}.
+     * Whether declaration markup ({@code <!} and a capital letter: {@code <!DOCTYPE}, {@code <!ENTITY}...)
+     * starts in the last event Aalto reported or after it, and ends by stream offset {@code at}: the token
+     * Aalto failed in is, or holds, such markup (no event it reports holds any: a DOCTYPE, comment or
+     * processing instruction is refused as an event). Tokens start at the same offsets however the input
+     * was split (text aside, which holds no markup), so only the error offset can move the answer, and
+     * only when markup starts right at the error.
      */
-    private boolean inDeclarationMarkup(long at, ByteBuffer slice) {
-        long lt = lastLt;
-        int b1 = afterLt1;
-        int b2 = afterLt2;
-        for (long o = fedBefore - tailLength; o <= at && o < fedTotal; o++) {
-            int b = byteAt(o, slice);
-            if (b == '<' && o < at) {
-                lt = o;
-                b1 = -1;
-                b2 = -1;
-            } else if (lt >= 0 && o == lt + 1) {
-                b1 = b;
-            } else if (lt >= 0 && o == lt + 2) {
-                b2 = b;
+    private boolean declarationBefore(long at, ByteBuffer slice) {
+        if (lastDeclaration >= lastEventStart && lastDeclaration + 2 <= at) {
+            return true;
+        }
+        for (long p = Math.max(lastEventStart, fedBefore - tailLength); p + 2 <= at && p + 2 < fedTotal; p++) {
+            if (isDeclarationStart(p, slice)) {
+                return true;
             }
         }
-        return lt >= 0 && b1 == '!' && b2 >= 'A' && b2 <= 'Z';
+        return false;
+    }
+
+    private boolean isDeclarationStart(long p, ByteBuffer slice) {
+        if (byteAt(p, slice) != '<' || byteAt(p + 1, slice) != '!') {
+            return false;
+        }
+        int c = byteAt(p + 2, slice);
+        return c >= 'A' && c <= 'Z';
     }
 
     /** The byte at stream offset {@code offset}: in the slice being fed, or in the tail kept from before it. */
@@ -620,23 +625,13 @@ public final class StreamTokenizer {
     }
 
     private void rememberTail(ByteBuffer slice, int length) {
-        // The bytes about to leave the tail: the last '<' among them, and what follows it, are kept.
+        // The bytes about to leave the tail: the last declaration markup starting among them is kept.
         long from = fedBefore - tailLength;
         long to = fedTotal - Math.min(TAIL, tailLength + length);
-        for (long o = to - 1; o >= from; o--) {
-            if (byteAt(o, slice) == '<') {
-                lastLt = o;
-                afterLt1 = -1;
-                afterLt2 = -1;
+        for (long p = to - 1; p >= from; p--) {
+            if (p + 2 < fedTotal && isDeclarationStart(p, slice)) {
+                lastDeclaration = p;
                 break;
-            }
-        }
-        if (lastLt >= 0) {
-            if (lastLt + 1 >= from && lastLt + 1 < to) {
-                afterLt1 = byteAt(lastLt + 1, slice);
-            }
-            if (lastLt + 2 >= from && lastLt + 2 < to) {
-                afterLt2 = byteAt(lastLt + 2, slice);
             }
         }
         int keep = Math.min(TAIL, length);
@@ -666,9 +661,8 @@ public final class StreamTokenizer {
         captureDepth = 0;
         tailLength = 0;
         charDataStart = -1;
-        lastLt = -1;
-        afterLt1 = -1;
-        afterLt2 = -1;
+        lastEventStart = 0;
+        lastDeclaration = -1;
         serializer.reset();
     }
 

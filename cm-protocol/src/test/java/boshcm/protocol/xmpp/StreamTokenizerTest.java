@@ -381,8 +381,8 @@ class StreamTokenizerTest {
      * syntax error was called restricted-xml when declaration markup followed it in the same chunk, and
      * not-well-formed when the chunk ended first; then, with a window of bytes before the error, when
      * Aalto's error offset moved the window by a byte. The stream error sent upstream depended on how TCP
-     * split the bytes. Now the token the error is in decides: restricted-xml when the last {@code <}
-     * before the error begins {@code <!} and a capital letter, however far back.
+     * split the bytes. Now the token that failed decides: restricted-xml when declaration markup
+     * ({@code <!} and a capital letter) starts between the last complete event and the error.
      */
     @Test
     void U14_fuzzFinding_conditionDependsOnlyOnTheTokenOfTheError() {
@@ -502,6 +502,7 @@ class StreamTokenizerTest {
         expected.put(HEADER + "<a>x]]>y</a>", "not-well-formed");
         expected.put(HEADER + "<a>" + "z".repeat(70) + "]]>" + "</a>", "not-well-formed");
         expected.put("<!DOCTYPE<!D", "restricted-xml");
+        expected.put("<!DOCTYPE x PUBLIC \"1E    <<j\" 'b'>", "restricted-xml");
         expected.put("<?xml version='1.0'?><!DOCTYPE x PUBLIC '\r' '\r' '\r\r\r<L", "restricted-xml");
         String allowed = HEADER + "<a>]]&gt; ]] &gt; ]<![CDATA[]]]]><![CDATA[>]]></a>";
         for (int size : new int[] {Integer.MAX_VALUE, 1, 2, 3}) {
