@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -47,8 +46,6 @@ public final class StreamTokenizer {
     /** Bytes of earlier input kept to recognise declaration markup that Aalto rejects as a syntax error. */
     private static final int TAIL = 64;
     private static final String SASL_CB = "urn:xmpp:sasl-cb:0";
-    private static final java.util.regex.Pattern NAMED_CHARACTER =
-            java.util.regex.Pattern.compile("\\(code (\\d{1,3})[ )]|\\(0x([0-9a-fA-F]{1,2})\\)");
 
     private enum State { AWAIT_HEADER, OPEN, AWAIT_RESET, DONE }
 
@@ -77,14 +74,14 @@ public final class StreamTokenizer {
     private ByteBuffer feeding;
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
+    /** Stream offset where the last event Aalto reported ended: the token that fails starts after it. */
+    private long lastEventEnd;
     /**
-     * Stream offset where the last event Aalto reported began: an error is in that event's token or in
-     * what follows it. Its start, not its end: Aalto puts the end of a start of document without an XML
-     * declaration past the first {@code <}.
+     * Where that token starts (its first byte that is not whitespace) once it has left the tail, and
+     * whether it is declaration markup; -1 while it is still in the tail or not yet seen.
      */
-    private long lastEventStart;
-    /** The last declaration markup ({@code <!} and a capital letter) in the input before the tail; -1 if none. */
-    private long lastDeclaration = -1;
+    private long tokenAt = -1;
+    private boolean tokenIsDeclaration;
     private List<StreamEvent> events;
 
     // The top-level element in progress.
@@ -218,7 +215,10 @@ public final class StreamTokenizer {
             if (event != XMLStreamConstants.CHARACTERS && event != XMLStreamConstants.SPACE) {
                 charDataStart = -1;
             }
-            lastEventStart = reader.getLocationInfo().getStartingByteOffset();
+            // Aalto puts the end of a start of document without an XML declaration past the first '<'.
+            lastEventEnd = event == XMLStreamConstants.START_DOCUMENT && reader.getVersion() == null
+                    ? reader.getLocationInfo().getStartingByteOffset() : reader.getLocationInfo().getEndingByteOffset();
+            tokenAt = -1;
             switch (event) {
                 case XMLStreamConstants.START_DOCUMENT:
                     checkDeclaration();
@@ -541,70 +541,37 @@ public final class StreamTokenizer {
     /**
      * Aalto reports some restricted XML as a plain syntax error: a DOCTYPE with an internal subset, or
      * inside the stream; an entity reference inside an attribute value. Tell those apart from other
-     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding) by declaration
-     * markup in the token that failed. So that the answer does not depend on how the input was split into
-     * chunks, that is what follows the last event and goes up to the error (fuzzing findings: markup
-     * anywhere in the chunk used to count, after the error too; then a window of bytes before the error,
-     * which Aalto's error offset, placed differently for some splits, could shift).
+     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding) by the token that
+     * failed, the same way however the input was split into chunks (fuzzing findings: declaration markup
+     * anywhere in the chunk used to count, after the error too; then the bytes before the error, whose
+     * offset Aalto places differently for some splits).
      */
     private String classify(XMLStreamException e, ByteBuffer slice) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Unsupported encoding")) {
             return "unsupported-encoding";
         }
-        if (message.contains("ENTITY_REFERENCE") || declarationBefore(errorOffset(e, message, slice), slice)) {
+        if (message.contains("ENTITY_REFERENCE") || failedInDeclaration(slice)) {
             return "restricted-xml";
         }
         return "not-well-formed";
     }
 
     /**
-     * The stream offset of the character Aalto failed at; the last byte fed if it does not say, and the
-     * offset just past the input when it points beyond (as it does for some splits only). Aalto
-     * places some errors one byte after the character it names, for some splits only (a fuzzing
-     * finding): when the message names an ASCII character ("code 60", "0x5b") that is the byte before,
-     * that byte it is.
+     * Whether the token Aalto failed in, the first one after the last event it reported, is declaration
+     * markup: {@code <!} and a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...). Only the token's
+     * first three bytes count, and Aalto has read them whenever it fails in such a token (it fails at the
+     * letter at the earliest), so the answer is the same however the input was split. Neither the error
+     * offset Aalto reports nor anything after the token's start does: Aalto places errors differently for
+     * some splits.
      */
-    private long errorOffset(XMLStreamException e, String message, ByteBuffer slice) {
-        Location location = e.getLocation();
-        long at = location == null ? -1 : location.getCharacterOffset();
-        if (at < 0) {
-            return fedTotal - 1;
+    private boolean failedInDeclaration(ByteBuffer slice) {
+        if (tokenAt >= 0) {
+            return tokenIsDeclaration;
         }
-        at = Math.min(at, fedTotal);        // just past what was fed, where Aalto ran out of input
-        int named = namedCharacter(message);
-        if (named >= 0 && at - 1 >= fedBefore - tailLength && byteAt(at - 1, slice) == named
-                && (at == fedTotal || byteAt(at, slice) != named)) {
-            return at - 1;
-        }
-        return at;
-    }
-
-    /** The ASCII character an Aalto message names, as in "Unexpected character '<' (code 60)"; -1 if none. */
-    private static int namedCharacter(String message) {
-        java.util.regex.Matcher m = NAMED_CHARACTER.matcher(message);
-        if (!m.find()) {
-            return -1;
-        }
-        int c = m.group(1) != null ? Integer.parseInt(m.group(1)) : Integer.parseInt(m.group(2), 16);
-        return c < 0x80 ? c : -1;
-    }
-
-    /**
-     * Whether declaration markup ({@code <!} and a capital letter: {@code <!DOCTYPE}, {@code <!ENTITY}...)
-     * starts in the last event Aalto reported or after it, and ends by stream offset {@code at}: the token
-     * Aalto failed in is, or holds, such markup (no event it reports holds any: a DOCTYPE, comment or
-     * processing instruction is refused as an event). Tokens start at the same offsets however the input
-     * was split (text aside, which holds no markup), so only the error offset can move the answer, and
-     * only when markup starts right at the error.
-     */
-    private boolean declarationBefore(long at, ByteBuffer slice) {
-        if (lastDeclaration >= lastEventStart && lastDeclaration + 2 <= at) {
-            return true;
-        }
-        for (long p = Math.max(lastEventStart, fedBefore - tailLength); p + 2 <= at && p + 2 < fedTotal; p++) {
-            if (isDeclarationStart(p, slice)) {
-                return true;
+        for (long p = Math.max(lastEventEnd, fedBefore - tailLength); p < fedTotal; p++) {
+            if (!isWhitespaceByte((byte) byteAt(p, slice))) {
+                return p + 2 < fedTotal && isDeclarationStart(p, slice);
             }
         }
         return false;
@@ -625,13 +592,13 @@ public final class StreamTokenizer {
     }
 
     private void rememberTail(ByteBuffer slice, int length) {
-        // The bytes about to leave the tail: the last declaration markup starting among them is kept.
+        // The bytes about to leave the tail: the start of the token after the last event may be among them.
         long from = fedBefore - tailLength;
         long to = fedTotal - Math.min(TAIL, tailLength + length);
-        for (long p = to - 1; p >= from; p--) {
-            if (p + 2 < fedTotal && isDeclarationStart(p, slice)) {
-                lastDeclaration = p;
-                break;
+        for (long p = Math.max(from, lastEventEnd); tokenAt < 0 && p < to; p++) {
+            if (!isWhitespaceByte((byte) byteAt(p, slice))) {
+                tokenAt = p;
+                tokenIsDeclaration = p + 2 < fedTotal && isDeclarationStart(p, slice);
             }
         }
         int keep = Math.min(TAIL, length);
@@ -661,8 +628,8 @@ public final class StreamTokenizer {
         captureDepth = 0;
         tailLength = 0;
         charDataStart = -1;
-        lastEventStart = 0;
-        lastDeclaration = -1;
+        lastEventEnd = 0;
+        tokenAt = -1;
         serializer.reset();
     }
 

@@ -381,8 +381,8 @@ class StreamTokenizerTest {
      * syntax error was called restricted-xml when declaration markup followed it in the same chunk, and
      * not-well-formed when the chunk ended first; then, with a window of bytes before the error, when
      * Aalto's error offset moved the window by a byte. The stream error sent upstream depended on how TCP
-     * split the bytes. Now the token that failed decides: restricted-xml when declaration markup
-     * ({@code <!} and a capital letter) starts between the last complete event and the error.
+     * split the bytes. Now the token that failed, the first after the last event, decides: restricted-xml
+     * when it begins with {@code <!} and a capital letter.
      */
     @Test
     void U14_fuzzFinding_conditionDependsOnlyOnTheTokenOfTheError() {
@@ -391,9 +391,10 @@ class StreamTokenizerTest {
         expected.put(HEADER + SUCCESS + "<abcd<e/><!DOCTYPE x>", "not-well-formed");
         expected.put("<!DOCTYPE x PUBLIC \"" + "C".repeat(70) + "\u0001\">", "restricted-xml");
         expected.put("<?xml version='1.0'?><?a mfs x<!DOCTYPE x PUBLIC '' 'http://foo'>" + "p".repeat(70) + "\u0001",
-                "restricted-xml");                          // inside an unterminated processing instruction
+                "not-well-formed");                         // the failing token is a processing instruction
         expected.put(HEADER + "<!DOCTYPE x [<!ENTITY a 'b'>]>", "restricted-xml");
         expected.put(HEADER + "<message>" + "y".repeat(100) + "\u0001</message>", "not-well-formed");
+        expected.put(HEADER + "<L></L></L-<!DOCTYPE", "not-well-formed");  // markup after the failing token
         expected.forEach((doc, condition) -> {
             byte[] all = utf8(doc);
             for (int size : new int[] {all.length, 1, 2, 3, 7, 64}) {
