@@ -37,6 +37,15 @@ public final class FuzzChecks {
         }
     }
 
+    /** Jazzer is fuzzing, not replaying inputs: {@code JAZZER_FUZZ} set to true, 1 or yes, as Jazzer reads it. */
+    public static boolean fuzzing() {
+        String v = System.getenv("JAZZER_FUZZ");
+        if (v == null) {
+            v = System.getProperty("JAZZER_FUZZ");
+        }
+        return v != null && (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes"));
+    }
+
     /** Bytes allocated by the current thread so far (HotSpot's per-thread counter). */
     public static long allocated() {
         return THREADS.getCurrentThreadAllocatedBytes();
