@@ -322,10 +322,10 @@ public final class BodyParser {
             if (c < '0' || c > '9') {
                 return -1;
             }
-            if (v > (Long.MAX_VALUE - 9) / 10) {
+            if (v > (Long.MAX_VALUE - (c - '0')) / 10) {
                 v = Long.MAX_VALUE; // keep scanning: a later non-digit still makes it invalid
             } else {
-                v = v * 10 + (c - '0');
+                v = v * 10 + (c - '0'); // exact up to Long.MAX_VALUE itself (a fuzzing finding: it saturated 9 early)
             }
         }
         return v;

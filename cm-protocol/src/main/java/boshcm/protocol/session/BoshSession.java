@@ -94,6 +94,24 @@ public final class BoshSession {
         return first == null || first.managed == null ? Optional.empty() : first.managed.credential();
     }
 
+    /** Requests held now (XEP-0124 §8); for tests (the fuzzed session checks it against {@code hold}). */
+    int heldCount() {
+        return held.size();
+    }
+
+    /** When the oldest held request is due to be answered empty; {@link Long#MAX_VALUE} if none is held. For tests. */
+    long heldDueAt() {
+        return held.isEmpty() ? Long.MAX_VALUE : held.nextDeadline();
+    }
+
+    /** Bytes waiting on the streams: server payloads for the browser, or client payloads for the server. For tests. */
+    long queuedBytes(boolean towardBrowser) {
+        if (towardBrowser) {
+            return streams.bufferedBytes();
+        }
+        return relay.clientBacklogBytes();
+    }
+
     // ---------------------------------------------------------------- events
 
     /** The session creation request (no {@code sid}): XEP-0124 §7.1. Called once, first. */
@@ -176,6 +194,14 @@ public final class BoshSession {
                 out.add(Tally.Limit.SM_QUEUE.effect());
                 fail(exchange, Condition.POLICY_VIOLATION);           // SM-18: the unacknowledged queue is full
             }
+            if (phase == Phase.ACTIVE && (relay.clientBacklogBytes() > policy.maxBufferedBytes()
+                    || streams.bufferedBytes() > policy.maxBufferedBytes())) {
+                // S-10 (fuzzing findings): what the client's requests make the session hold stays bounded:
+                // payloads sent after SASL success without the restart (X-5-7) or during a resume (SM-12),
+                // and the CM's own answers to the client's XEP-0198 elements in managed mode (for the browser).
+                out.add(Tally.Limit.BUFFERED_BYTES.effect());
+                fail(exchange, Condition.POLICY_VIOLATION);
+            }
             if (phase == Phase.ACTIVE && !pauseOrTerminate && activity.overactive(held.size(), admission.hasWaiting())) {
                 out.add(Tally.Limit.OVERACTIVITY.effect());
                 fail(exchange, Condition.POLICY_VIOLATION);           // §11 #overactive, B-11-3
@@ -206,9 +232,18 @@ public final class BoshSession {
      */
     public Step onUpstream(String stream, List<StreamEvent> events, long now) {
         begin(now);
+        int connection = -1;
         for (StreamEvent event : events) {
             SessionStream s = streams.get(stream);
             if (phase != Phase.ACTIVE || s == null) {
+                break;
+            }
+            if (connection == -1) {
+                connection = s.connections;
+            } else if (s.connections != connection || !s.connected) {
+                // The rest of the read came from a connection the session has closed or replaced, like the
+                // </stream:stream> after a stream error that started an XEP-0198 resume (SM-12, SM-14; a
+                // fuzzing finding: it was taken for the new connection's, which was then dropped).
                 break;
             }
             relay.absorb(s, event).ifPresent(this::streamEnded);

@@ -49,6 +49,16 @@ final class Outbox {
         effects.add(new Effect.Respond(exchange, body, status, contentType));
     }
 
+    /** Whether this event already answered {@code exchange}. */
+    boolean answered(ExchangeId exchange) {
+        for (Effect e : effects) {
+            if (e instanceof Effect.Respond r && r.exchange().equals(exchange)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The effects so far, as the event's step; the outbox is empty again. */
     Step take() {
         Step step = Step.of(effects);

@@ -5,7 +5,6 @@ import boshcm.protocol.body.ServerBody;
 import boshcm.protocol.body.XmlPayload;
 import boshcm.protocol.error.Condition;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,15 +41,22 @@ final class SessionEnding {
      * condition, every other open request gets other-request (B-17.2-2), and the session ends.
      */
     void bindingError(ExchangeId culprit, Condition condition) {
-        out.respond(culprit, ServerBody.terminate(condition));
+        // A request answered as soon as it was processed (a stream added or closed) has had its answer:
+        // then the oldest other open request carries the condition (a fuzzing finding: it was answered twice).
+        boolean told = culprit != null && !out.answered(culprit);
+        if (told) {
+            out.respond(culprit, ServerBody.terminate(condition));
+        }
         for (HeldRequests.Held h : held.drain()) {
-            if (!Objects.equals(h.exchange, culprit)) {
-                out.respond(h.exchange, ServerBody.terminate(Condition.OTHER_REQUEST));
+            if (h.exchange != null && !h.exchange.equals(culprit)) {
+                out.respond(h.exchange, ServerBody.terminate(told ? Condition.OTHER_REQUEST : condition));
+                told = true;
             }
         }
         for (ExchangeId waiting : admission.dropWaiting()) {
             if (!waiting.equals(culprit)) {
-                out.respond(waiting, ServerBody.terminate(Condition.OTHER_REQUEST));
+                out.respond(waiting, ServerBody.terminate(told ? Condition.OTHER_REQUEST : condition));
+                told = true;
             }
         }
         leaveStreams();
@@ -190,13 +196,13 @@ final class SessionEnding {
             if (relay.ownsEnabledSm(s)) {
                 relay.bounce(s);                                      // SM-16: left to the server, not bounced
                 relay.smFarewell(s);
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+                relay.close(s, CloseMode.GRACEFUL, Optional.empty());
             } else if (s.sm.resumable()) {
                 s.outbound.drainAll();
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+                relay.close(s, CloseMode.ABORT, Optional.empty());
             } else {
                 relay.bounce(s);
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+                relay.close(s, CloseMode.GRACEFUL, Optional.empty());
             }
         }
         dropNotices();
@@ -206,7 +212,7 @@ final class SessionEnding {
     private void closeAll() {
         for (SessionStream s : streams.all()) {
             relay.smFarewell(s);                                      // SM-16: <a h='H_in'/> first
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            relay.close(s, CloseMode.GRACEFUL, Optional.empty());
         }
         dropNotices();
     }

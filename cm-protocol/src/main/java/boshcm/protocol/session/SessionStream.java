@@ -40,6 +40,10 @@ final class SessionStream {
     ManagedSm managed;
     /** Where the stream's connection goes: again for a reconnection (SM-12 step 2). */
     UpstreamTarget target;
+    /** Connections opened for this stream so far: an XEP-0198 resume opens more under the same name (SM-12). */
+    int connections;
+    /** The stream's current connection is open: the session has not asked to close it. */
+    boolean connected;
     /**
      * §16 #multi-error: the server ended this stream while others stay open; this terminate body, with
      * {@code stream} and the stream's undelivered payloads, still has to reach the browser.
@@ -52,6 +56,13 @@ final class SessionStream {
         this.from = from;
         this.lang = lang;
         this.xmppVersion = xmppVersion;
+    }
+
+    /** A new connection for the stream: {@code open} is its {@link Effect.OpenUpstream}. */
+    void connected(Outbox out, Effect.OpenUpstream open) {
+        connections++;
+        connected = true;
+        out.add(open);
     }
 
     /** Something waits for the browser: payloads, or the notice that the stream ended. */

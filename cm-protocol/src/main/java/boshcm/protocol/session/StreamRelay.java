@@ -88,9 +88,20 @@ final class StreamRelay {
         if (manage && policy.sm().managed()) {
             s.managed = new ManagedSm(policy.sm());
         }
-        out.add(new Effect.OpenUpstream(name, target, StreamHeader.initiating(domain, from, lang, xmppVersion),
+        s.connected(out, new Effect.OpenUpstream(name, target, StreamHeader.initiating(domain, from, lang, xmppVersion),
                 s.managed != null));
         return s;
+    }
+
+    /**
+     * Ends the connection of {@code s} ({@link Effect.CloseUpstream}); nothing to do when it has none,
+     * as while a resume waits for its next attempt (SM-12).
+     */
+    void close(SessionStream s, CloseMode mode, Optional<String> streamError) {
+        if (s.connected) {
+            s.connected = false;
+            out.add(new Effect.CloseUpstream(s.name, mode, streamError));
+        }
     }
 
     /**
@@ -256,13 +267,13 @@ final class StreamRelay {
                 continue;
             }
             if (now - m.resumeDeadline >= 0) {
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+                close(s, CloseMode.ABORT, Optional.empty());
                 return resumeFailed(s, ResumeFailure.DEADLINE, "no resume within the window");
             }
             if (m.state == ManagedSm.State.RESUME_WAITING && now - m.retryAt >= 0) {
                 connect(s, "retry");
             } else if (m.state != ManagedSm.State.RESUME_WAITING && now - m.attemptDeadline >= 0) {
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+                close(s, CloseMode.ABORT, Optional.empty());
                 Optional<StreamEnd> end = retryResume(s, "no <resumed/> within "
                         + m.policy.backoff().attemptTimeout().toSeconds() + " s");
                 if (end.isPresent()) {
@@ -333,7 +344,7 @@ final class StreamRelay {
         m.state = ManagedSm.State.RESUME_CONNECTING;
         m.attemptDeadline = now + m.policy.backoff().attemptTimeout().toNanos();
         out.add(new Effect.ResumeAttempt(s.name, m.resumeAttempts, cause));
-        out.add(new Effect.OpenUpstream(s.name, s.target,
+        s.connected(out, new Effect.OpenUpstream(s.name, s.target,
                 StreamHeader.initiating(s.domain, s.from, s.lang, s.xmppVersion), true));
     }
 
@@ -384,17 +395,17 @@ final class StreamRelay {
             return retryResume(s, lost.reason());
         }
         if (event instanceof StreamEvent.Closed) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            close(s, CloseMode.ABORT, Optional.empty());
             return retryResume(s, "closed by the server");
         }
         if (event instanceof StreamEvent.StreamError error) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            close(s, CloseMode.ABORT, Optional.empty());
             return RECOVERABLE.contains(error.condition())
                     ? retryResume(s, "stream error " + error.condition())
                     : resumeFailed(s, ResumeFailure.STREAM_ERROR, error.condition());
         }
         if (event instanceof StreamEvent.Malformed malformed) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.of(malformed.streamErrorCondition())));
+            close(s, CloseMode.ABORT, Optional.of(malformed.streamErrorCondition()));
             return resumeFailed(s, ResumeFailure.PROTOCOL, malformed.streamErrorCondition());
         }
         XmlPayload p = ((StreamEvent.Element) event).payload();
@@ -424,7 +435,7 @@ final class StreamRelay {
                 detail = "<failed/> " + firstChild(p);
             }
         }
-        out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+        close(s, CloseMode.GRACEFUL, Optional.empty());
         return resumeFailed(s, reason, detail);                       // SM-15: never a bind
     }
 
@@ -535,7 +546,7 @@ final class StreamRelay {
             if (outcome instanceof AckOutcome.TooHigh tooHigh) {
                 // XEP-0198 §4 (SM-4): undefined-condition with handled-count-too-high, then close.
                 out.add(new Effect.SendUpstream(s.name, List.of(SmElements.handledCountTooHigh(tooHigh.h(), tooHigh.sendCount()))));
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+                close(s, CloseMode.GRACEFUL, Optional.empty());
                 return lost(s);
             }
         } else if (nonza instanceof SmNonza.Failed) {
@@ -545,7 +556,7 @@ final class StreamRelay {
             }
         } else if (nonza instanceof SmNonza.Invalid) {
             // §4: an <a/> MUST carry h; a server that breaks the count breaks the stream.
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of("undefined-condition")));
+            close(s, CloseMode.GRACEFUL, Optional.of("undefined-condition"));
             return lost(s);
         }
         return Optional.empty();
@@ -565,6 +576,13 @@ final class StreamRelay {
         for (SessionStream s : restarting) {
             s.awaitingRestart = false;
             s.sm.restarted();
+            if (s.managed != null && s.managed.resuming()) {
+                // SM-12: the CM is bringing the stream back itself, already past authentication; a restart
+                // has nothing to restart, and on the resume's connection it would derail the resume (a
+                // fuzzing finding: it went to the resume's connection, or to none at all).
+                flushBacklog(s);
+                continue;
+            }
             out.add(new Effect.RestartUpstream(s.name, s.restartHeader(body.to(), body.from(), body.lang()),
                     s.managed != null && s.managed.owning()));
             flushBacklog(s);
@@ -615,7 +633,7 @@ final class StreamRelay {
             forward(s, body.payloads());
             flushBacklog(s);
             bounce(s);
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            close(s, CloseMode.GRACEFUL, Optional.empty());
             streams.close(s);
             streams.withdraw(s);
         }
@@ -638,6 +656,7 @@ final class StreamRelay {
                 s.managed.serverOffersSm = features.offered().sm();
             }
             streams.queue(s, features.clientView());
+            return overBuffered(s);
         } else if (event instanceof StreamEvent.Element element) {
             XmlPayload payload = element.payload();
             if (s.managed != null && s.managed.owning() && ManagedSm.isClientSm(payload)) {
@@ -658,33 +677,25 @@ final class StreamRelay {
                 s.managed.bound(element.boundJid().get())
                         .ifPresent(enable -> out.add(new Effect.SendUpstream(s.name, List.of(enable))));
             }
-            if (streams.bufferedBytes() > policy.maxBufferedBytes()) {
-                // U-15, S-10: the browser is not taking data fast enough; the bound is hit. The whole
-                // session goes: the other streams' stanzas bounce as at any other end.
-                out.add(Tally.Limit.BUFFERED_BYTES.effect());
-                out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of("policy-violation")));
-                List<XmlPayload> undelivered = s.outbound.drainAll();
-                streams.close(s);
-                return Optional.of(new StreamEnd(s, Condition.REMOTE_CONNECTION_FAILED, undelivered, true));
-            }
+            return overBuffered(s);
         } else if (event instanceof StreamEvent.StreamError error && RECOVERABLE.contains(error.condition())
                 && s.managed != null && s.managed.canResume()) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.ABORT, Optional.empty()));
+            close(s, CloseMode.ABORT, Optional.empty());
             startResume(s, "stream error " + error.condition());     // SM-12, U-8: hidden from the browser
         } else if (event instanceof StreamEvent.StreamError error) {
             // RFC 6120 §4.9, XEP-0206 §6 (X-6-1): undelivered stanzas, then the whole stream error.
             List<XmlPayload> payloads = s.outbound.drainAll();
             payloads.add(error.clientView());
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            close(s, CloseMode.GRACEFUL, Optional.empty());
             return Optional.of(new StreamEnd(s, Condition.REMOTE_STREAM_ERROR, payloads, false));
         } else if (event instanceof StreamEvent.Closed) {
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.empty()));
+            close(s, CloseMode.GRACEFUL, Optional.empty());
             if (!startResume(s, "closed by the server")) {           // SM-12
                 return lost(s);
             }
         } else if (event instanceof StreamEvent.Malformed malformed) {
             // U-14: tell the server why, then fail the stream.
-            out.add(new Effect.CloseUpstream(s.name, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition())));
+            close(s, CloseMode.GRACEFUL, Optional.of(malformed.streamErrorCondition()));
             return lost(s);
         } else if (event instanceof StreamEvent.Lost lost) {
             if (!startResume(s, lost.reason())) {                     // SM-12
@@ -694,6 +705,42 @@ final class StreamRelay {
             throw new AssertionError(event);
         }
         return Optional.empty();
+    }
+
+    /**
+     * U-15, S-10: server data waiting for the browser is over {@code maxBufferedBytes} (the browser is not
+     * taking it fast enough): the whole session goes, the other streams' stanzas bounce as at any other
+     * end. Checked after anything the server sends is queued: stanzas and stream features alike (a
+     * fuzzing finding had features escape the bound).
+     */
+    private Optional<StreamEnd> overBuffered(SessionStream s) {
+        if (streams.bufferedBytes() <= policy.maxBufferedBytes()) {
+            return Optional.empty();
+        }
+        out.add(Tally.Limit.BUFFERED_BYTES.effect());
+        close(s, CloseMode.GRACEFUL, Optional.of("policy-violation"));
+        List<XmlPayload> undelivered = s.outbound.drainAll();
+        streams.close(s);
+        return Optional.of(new StreamEnd(s, Condition.REMOTE_CONNECTION_FAILED, undelivered, true));
+    }
+
+    /**
+     * S-10: client payloads held on the streams, waiting for an XEP-0206 restart after SASL success (X-5-7)
+     * or for an XEP-0198 resume to finish (SM-12 step 1).
+     */
+    long clientBacklogBytes() {
+        long n = 0;
+        for (SessionStream s : streams.all()) {
+            for (XmlPayload p : s.upstreamBacklog) {
+                n += p.size();
+            }
+            if (s.managed != null) {
+                for (XmlPayload p : s.managed.parked) {
+                    n += p.size();
+                }
+            }
+        }
+        return n;
     }
 
     private static Optional<StreamEnd> lost(SessionStream s) {

@@ -43,7 +43,7 @@ import javax.xml.stream.XMLStreamException;
 public final class StreamTokenizer {
 
     private static final InputFactoryImpl FACTORY = newFactory();
-    /** Bytes of earlier input kept to recognise DTD markup that Aalto rejects as a syntax error. */
+    /** Bytes of earlier input kept to recognise declaration markup that Aalto rejects as a syntax error. */
     private static final int TAIL = 64;
     private static final String SASL_CB = "urn:xmpp:sasl-cb:0";
 
@@ -53,6 +53,7 @@ public final class StreamTokenizer {
 
     private TokenizerOptions options;
     private final PayloadSerializer serializer = new PayloadSerializer(Target.CLIENT);
+    private final Utf8Validator utf8 = new Utf8Validator();
 
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
     private State state;
@@ -67,8 +68,20 @@ public final class StreamTokenizer {
     /** Depth below {@code <stream:stream>}: 1 while inside a top-level element's start tag. */
     private int depth;
     private boolean restartedAfterSuccess;
+    /** Stream offset where the character data being read began; -1 outside character data. */
+    private long charDataStart = -1;
+    /** The slice being fed, for a look at the bytes of a text event. */
+    private ByteBuffer feeding;
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
+    /** Stream offset where the last event Aalto reported ended: the token that fails starts after it. */
+    private long lastEventEnd;
+    /**
+     * Where that token starts (its first byte that is not whitespace) once it has left the tail, and
+     * whether it is declaration markup; -1 while it is still in the tail or not yet seen.
+     */
+    private long tokenAt = -1;
+    private boolean tokenIsDeclaration;
     private List<StreamEvent> events;
 
     // The top-level element in progress.
@@ -100,15 +113,21 @@ public final class StreamTokenizer {
         if (!chunk.hasRemaining()) {
             return List.of();
         }
-        // Aalto's byte offsets are only right for buffers that start at position 0.
-        ByteBuffer slice = chunk.slice();
-        chunk.position(chunk.limit());
         if (state == State.DONE || state == State.AWAIT_RESET) {
+            chunk.position(chunk.limit());
             return List.of();
         }
-        while (slice != null) {
+        // RFC 6120 §11.6: UTF-8 only, in whole characters (see Utf8Validator). Aalto's byte offsets are
+        // only right for buffers that start at position 0, which next() returns.
+        ByteBuffer slice = utf8.next(chunk);
+        boolean invalid = utf8.invalid();
+        while (slice != null && slice.hasRemaining()) {
             slice = feedSlice(slice);
         }
+        if (invalid && (state == State.AWAIT_HEADER || state == State.OPEN)) {
+            malformed("not-well-formed", "invalid UTF-8");
+        }
+        feeding = null;
         List<StreamEvent> out = events;
         events = null;
         return out == null ? List.of() : out;
@@ -135,6 +154,7 @@ public final class StreamTokenizer {
             return;
         }
         restartedAfterSuccess = false;
+        utf8.reset();
         newReader();
     }
 
@@ -158,9 +178,10 @@ public final class StreamTokenizer {
         int length = slice.remaining();
         int restartAt = -1;
         try {
-            reader.getInputFeeder().feedInput(slice);
             fedBefore = fedTotal;
             fedTotal += length;
+            feeding = slice;
+            reader.getInputFeeder().feedInput(slice);
             restartAt = drain();
         } catch (XMLStreamException e) {
             malformed(classify(e, slice), String.valueOf(e.getMessage()));
@@ -191,6 +212,13 @@ public final class StreamTokenizer {
             if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
                 return -1;
             }
+            if (event != XMLStreamConstants.CHARACTERS && event != XMLStreamConstants.SPACE) {
+                charDataStart = -1;
+            }
+            // Aalto puts the end of a start of document without an XML declaration past the first '<'.
+            lastEventEnd = event == XMLStreamConstants.START_DOCUMENT && reader.getVersion() == null
+                    ? reader.getLocationInfo().getStartingByteOffset() : reader.getLocationInfo().getEndingByteOffset();
+            tokenAt = -1;
             switch (event) {
                 case XMLStreamConstants.START_DOCUMENT:
                     checkDeclaration();
@@ -214,9 +242,11 @@ public final class StreamTokenizer {
                     }
                     break;
                 case XMLStreamConstants.CHARACTERS:
-                case XMLStreamConstants.CDATA:
                 case XMLStreamConstants.SPACE:
-                    text();
+                    text(true);
+                    break;
+                case XMLStreamConstants.CDATA:
+                    text(false);
                     break;
                 case XMLStreamConstants.DTD:
                     malformed("restricted-xml", "DTD"); // RFC 6120 §11.1
@@ -390,7 +420,12 @@ public final class StreamTokenizer {
         capture.setLength(0);
     }
 
-    private void text() throws XMLStreamException {
+    /** @param charData character data, where {@code ]]>} may not appear (XML 1.0 §2.4); else a CDATA section */
+    private void text(boolean charData) throws XMLStreamException {
+        if (charData && hasCdataEnd()) {
+            malformed("not-well-formed", "']]>' in character data");
+            return;
+        }
         if (depth == 0) {
             if (!isWhitespace(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength())) {
                 malformed("not-well-formed", "text at stream level");
@@ -409,6 +444,25 @@ public final class StreamTokenizer {
         if (captureDepth == depth) {
             capture.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
         }
+    }
+
+    /**
+     * XML 1.0 §2.4: a literal {@code ]]>} may not appear in character data. Aalto misses some, at the start
+     * of a text or split between two text events by a chunk boundary (fuzzing findings), so the raw bytes
+     * of each text event are looked at, with the two before it when they belong to the same text.
+     */
+    private boolean hasCdataEnd() throws XMLStreamException {
+        long start = reader.getLocationInfo().getStartingByteOffset();
+        long end = Math.min(reader.getLocationInfo().getEndingByteOffset(), fedTotal);
+        if (charDataStart < 0) {
+            charDataStart = start;
+        }
+        for (long p = Math.max(Math.max(start - 2, charDataStart), fedBefore - tailLength); p + 2 < end; p++) {
+            if (byteAt(p + 2, feeding) == '>' && byteAt(p + 1, feeding) == ']' && byteAt(p, feeding) == ']') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Returns the in-slice offset to restart the stream at, or -1. */
@@ -487,39 +541,66 @@ public final class StreamTokenizer {
     /**
      * Aalto reports some restricted XML as a plain syntax error: a DOCTYPE with an internal subset, or
      * inside the stream; an entity reference inside an attribute value. Tell those apart from other
-     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding).
+     * not-well-formed input (RFC 6120 §11.1 restricted-xml, §11.6 unsupported-encoding) by the token that
+     * failed, the same way however the input was split into chunks (fuzzing findings: declaration markup
+     * anywhere in the chunk used to count, after the error too; then the bytes before the error, whose
+     * offset Aalto places differently for some splits).
      */
     private String classify(XMLStreamException e, ByteBuffer slice) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Unsupported encoding")) {
             return "unsupported-encoding";
         }
-        if (message.contains("ENTITY_REFERENCE") || hasDeclarationMarkup(slice)) {
+        if (message.contains("ENTITY_REFERENCE") || failedInDeclaration(slice)) {
             return "restricted-xml";
         }
         return "not-well-formed";
     }
 
-    /** Whether the recent input holds {@code <!} followed by a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...). */
-    private boolean hasDeclarationMarkup(ByteBuffer slice) {
-        int length = slice.limit();
-        int total = tailLength + length;
-        for (int i = 0; i + 2 < total; i++) {
-            if (byteAt(i, slice) == '<' && byteAt(i + 1, slice) == '!') {
-                int c = byteAt(i + 2, slice);
-                if (c >= 'A' && c <= 'Z') {
-                    return true;
-                }
+    /**
+     * Whether the token Aalto failed in, the first one after the last event it reported, is declaration
+     * markup: {@code <!} and a capital letter ({@code <!DOCTYPE}, {@code <!ENTITY}...). Only the token's
+     * first three bytes count, and Aalto has read them whenever it fails in such a token (it fails at the
+     * letter at the earliest), so the answer is the same however the input was split. Neither the error
+     * offset Aalto reports nor anything after the token's start does: Aalto places errors differently for
+     * some splits.
+     */
+    private boolean failedInDeclaration(ByteBuffer slice) {
+        if (tokenAt >= 0) {
+            return tokenIsDeclaration;
+        }
+        for (long p = Math.max(lastEventEnd, fedBefore - tailLength); p < fedTotal; p++) {
+            if (!isWhitespaceByte((byte) byteAt(p, slice))) {
+                return p + 2 < fedTotal && isDeclarationStart(p, slice);
             }
         }
         return false;
     }
 
-    private int byteAt(int i, ByteBuffer slice) {
-        return i < tailLength ? tail[i] : slice.get(i - tailLength);
+    private boolean isDeclarationStart(long p, ByteBuffer slice) {
+        if (byteAt(p, slice) != '<' || byteAt(p + 1, slice) != '!') {
+            return false;
+        }
+        int c = byteAt(p + 2, slice);
+        return c >= 'A' && c <= 'Z';
+    }
+
+    /** The byte at stream offset {@code offset}: in the slice being fed, or in the tail kept from before it. */
+    private int byteAt(long offset, ByteBuffer slice) {
+        return offset >= fedBefore ? slice.get((int) (offset - fedBefore))
+                : tail[(int) (tailLength - (fedBefore - offset))];
     }
 
     private void rememberTail(ByteBuffer slice, int length) {
+        // The bytes about to leave the tail: the start of the token after the last event may be among them.
+        long from = fedBefore - tailLength;
+        long to = fedTotal - Math.min(TAIL, tailLength + length);
+        for (long p = Math.max(from, lastEventEnd); tokenAt < 0 && p < to; p++) {
+            if (!isWhitespaceByte((byte) byteAt(p, slice))) {
+                tokenAt = p;
+                tokenIsDeclaration = p + 2 < fedTotal && isDeclarationStart(p, slice);
+            }
+        }
         int keep = Math.min(TAIL, length);
         int fromOld = Math.min(TAIL - keep, tailLength);
         System.arraycopy(tail, tailLength - fromOld, tail, 0, fromOld);
@@ -546,6 +627,9 @@ public final class StreamTokenizer {
         skipFrom = 0;
         captureDepth = 0;
         tailLength = 0;
+        charDataStart = -1;
+        lastEventEnd = 0;
+        tokenAt = -1;
         serializer.reset();
     }
 

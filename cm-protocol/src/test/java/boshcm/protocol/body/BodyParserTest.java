@@ -123,6 +123,20 @@ class BodyParserTest {
         badRequest("<body rid='" + "9".repeat(400) + "x' " + NS + "/>");
     }
 
+    /**
+     * Fuzzing finding (BodyParserFuzzTest#writtenBodies, input ack-near-long-max-…): numbers within 9 of
+     * Long.MAX_VALUE read as Long.MAX_VALUE. They are exact now; larger ones still saturate.
+     */
+    @Test
+    void fuzzFinding_numbersAreExactUpToLongMax() {
+        assertThat(BodyParser.digits("9223372036854775800")).isEqualTo(9223372036854775800L);
+        assertThat(BodyParser.digits("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+        assertThat(BodyParser.digits("9223372036854775808")).isEqualTo(Long.MAX_VALUE);
+        assertThat(BodyParser.digits("9".repeat(40))).isEqualTo(Long.MAX_VALUE);
+        assertThat(BodyParser.digits("9".repeat(40) + "x")).isEqualTo(-1);
+        assertThat(parsed(body("ack='9223372036854775806'", "")).ack()).hasValue(9223372036854775806L);
+    }
+
     @Test
     void B7_1_2_verIsComparedAsIntegers() {
         BoshVersion v110 = parsed(body("ver='1.10'", "")).ver().orElseThrow();

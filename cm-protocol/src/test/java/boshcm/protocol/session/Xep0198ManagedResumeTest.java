@@ -48,6 +48,49 @@ class Xep0198ManagedResumeTest {
         return f;
     }
 
+    /**
+     * Fuzzing finding (BoshSessionFuzzTest#anyExchange, input sm12-close-after-stream-error-in-one-read-…):
+     * a server ends a stream with {@code <stream:error><system-shutdown/></stream:error></stream:stream>},
+     * usually in one read.
+     * The stream error started a resume on a new connection, and the {@code </stream:stream>} that came
+     * with it, from the old connection, was taken for the new one's: the fresh connection was dropped and
+     * the resume put off. The rest of a read is now ignored once its connection is closed or replaced.
+     */
+    @Test
+    void sm12_fuzzFinding_streamErrorAndCloseInOneReadStartOneResume() {
+        SessionFixture f = beforeDrop();
+        f.fresh();
+        f.upstreamTogether(new StreamEvent.StreamError(Req.element(Namespaces.STREAMS, "error"), "system-shutdown"),
+                new StreamEvent.Closed());
+        List<Effect> step = f.fresh();
+        assertThat(step).filteredOn(Effect.ResumeAttempt.class::isInstance).hasSize(1);
+        assertThat(step).filteredOn(Effect.OpenUpstream.class::isInstance).hasSize(1);
+        assertThat(step).filteredOn(Effect.CloseUpstream.class::isInstance).hasSize(1);
+        serverOpensAgain(f, false);
+        XmlPayload auth = f.sentUpstream().get(f.sentUpstream().size() - 1);
+        assertThat(auth.is(Namespaces.SASL, "auth")).as("the new connection goes on with the resume").isTrue();
+        assertThat(f.ended()).isEmpty();
+    }
+
+    /**
+     * Fuzzing finding (BoshSessionFuzzTest#anyExchange, input restart-during-resume-…): a client restart
+     * request (XEP-0206 §5) during a resume was passed on as a stream restart of the resume's connection,
+     * or of none while the resume waited for its next attempt. The CM is bringing the stream back itself,
+     * already past authentication: the restart is not passed on, and the resume goes on undisturbed.
+     */
+    @Test
+    void sm12_fuzzFinding_aClientRestartDuringAResumeIsNotPassedOn() {
+        SessionFixture f = beforeDrop();
+        f.upstream(new StreamEvent.Lost("reset"));
+        f.fresh();
+        f.send(Req.rid(1006).restart());
+        assertThat(f.fresh()).noneMatch(e -> e instanceof Effect.RestartUpstream || e instanceof Effect.CloseUpstream);
+        serverOpensAgain(f, false);
+        XmlPayload auth = f.sentUpstream().get(f.sentUpstream().size() - 1);
+        assertThat(auth.is(Namespaces.SASL, "auth")).as("the resume goes on").isTrue();
+        assertThat(f.ended()).isEmpty();
+    }
+
     @Test
     void sm12_sm6_sm17_aDropIsHiddenResumedAndDeduplicated() {
         SessionFixture f = beforeDrop();

@@ -103,6 +103,44 @@ class Xep0198ManagedTest {
         return f.all(Effect.OpenUpstream.class).get(0).stream();
     }
 
+    /**
+     * Fuzzing finding (BoshSessionFuzzTest#anyExchange, input s10-local-sm-answers-unbounded-…): the CM's
+     * local answers to the client's own {@code <enable/>} and {@code <resume/>} (SM-11 B) were queued for the browser
+     * without the buffer bound, so requests that are answered at once (here, refused stream additions)
+     * let them pile up. A request that makes the session hold more than {@code session.max-buffered-bytes}
+     * now ends it with policy-violation (S-10).
+     */
+    @Test
+    void s10_fuzzFinding_localAnswersToTheClientsSmAreBounded() {
+        SessionPolicy small = Xep0206Test.smallBuffer(managed(ReauthMethod.PLAIN_CAPTURE));
+        SessionFixture f = setup(small, auth("PLAIN", "\u0000u\u0000pw"), true);
+        Req req = Req.rid(1004);
+        for (int i = 0; i < 12; i++) {
+            req.payload(sm("enable", "resume", "true"));
+        }
+        ExchangeId x = f.send(req);
+        assertThat(f.responseTo(x).condition()).contains(Condition.POLICY_VIOLATION);
+        assertThat(f.tallies()).contains(Tally.Limit.BUFFERED_BYTES);
+        assertThat(f.ended()).isPresent();
+    }
+
+    /**
+     * Fuzzing finding (BoshSessionFuzzTest#anyExchange, while fixing the finding above): a request that is
+     * answered as soon as it is processed (here it adds a stream, XEP-0124 §16) and also ends the session
+     * (its stanzas overflow the unacknowledged queue, SM-18) was answered twice: with the new stream, then
+     * with policy-violation. It is answered once; the session still ends with policy-violation.
+     */
+    @Test
+    void sm18_fuzzFinding_aRequestAnsweredAtOnceIsNotAnsweredAgainWhenItEndsTheSession() {
+        SessionPolicy policy = SessionFixture.rc().withSm(SmPolicy.managed(Set.of(ReauthMethod.PLAIN_CAPTURE))
+                .withAckPolicy(new AckPolicy(2, 1, Duration.ofSeconds(2))));
+        SessionFixture f = setup(policy, auth("PLAIN", "\u0000u\u0000pw"), true);
+        f.serverSends(sm("enabled", "id", "sm1", "resume", "true"));
+        ExchangeId x = f.send(Req.rid(1004).to("example.org").payload(msg("m1")).payload(msg("m2")).payload(msg("m3")));
+        assertThat(f.responsesTo(x)).hasSize(1);
+        assertThat(f.ended()).hasValueSatisfying(e -> assertThat(e.condition()).contains(Condition.POLICY_VIOLATION));
+    }
+
     @Test
     void sm1_theCmEnablesOnceAfterTheBindResultAndHidesSm() {
         SessionFixture f = plainSetup();

@@ -173,6 +173,53 @@ class Xep0206Test {
         assertThat(g.all(Effect.CloseUpstream.class).get(0).streamError()).contains("policy-violation");
     }
 
+    /** The RC policy with {@code session.max-buffered-bytes} of 1000. */
+    static SessionPolicy smallBuffer(SessionPolicy rc) {
+        return new SessionPolicy(rc.maxVersion(), rc.maxWait(), rc.maxHold(), rc.inactivity(),
+                rc.pollingInactivity(), rc.polling(), rc.maxPause(), true, false, rc.servedDomains(), rc.routeAllowList(),
+                rc.contentTypes(), "gzip", true, 32, 5, Duration.ofSeconds(10), 1000, 200, 65536, true, 8, rc.sm());
+    }
+
+    /**
+     * Fuzzing finding (BoshSessionFuzzTest#anyExchange, input s10-payloads-held-for-restart-unbounded-…): a
+     * client that kept sending stanzas after SASL success without the restart request had them held (X-5-7)
+     * without bound. Beyond {@code session.max-buffered-bytes} the session now ends with policy-violation,
+     * and nothing held is written upstream.
+     */
+    @Test
+    void s10_fuzzFinding_payloadsHeldForTheRestartAreBounded() {
+        SessionFixture g = new SessionFixture(smallBuffer(SessionFixture.rc()));
+        g.create(Req.create(1000));
+        g.serverReady();
+        g.serverSends(Req.element(Namespaces.SASL, "success"));
+        int sentBefore = g.sentUpstream().size();
+        ExchangeId last = null;
+        for (long rid = 1001; rid < 1030 && g.ended().isEmpty(); rid++) {
+            last = g.send(Req.rid(rid).payload(msg("m" + rid)).payload(msg("n" + rid)));
+        }
+        assertThat(g.ended()).hasValueSatisfying(e -> assertThat(e.condition()).contains(Condition.POLICY_VIOLATION));
+        assertThat(g.responseTo(last).condition()).contains(Condition.POLICY_VIOLATION);
+        assertThat(g.tallies()).contains(Tally.Limit.BUFFERED_BYTES);
+        assertThat(g.sentUpstream()).hasSize(sentBefore);
+    }
+
+    /**
+     * Found while fixing the finding above: stream features were queued for the browser without the
+     * buffer check that stanzas get, so a server repeating them could outgrow the bound (U-15, S-10).
+     */
+    @Test
+    void u15_featuresCountAgainstTheBufferBound() {
+        SessionFixture g = new SessionFixture(smallBuffer(SessionFixture.rc()));
+        g.create(Req.create(1000));
+        g.serverReady();
+        for (int i = 0; i < 20 && g.all(Effect.CloseUpstream.class).isEmpty(); i++) {
+            g.upstream(new StreamEvent.Features(Req.features(),
+                    new boshcm.protocol.xmpp.FeatureSet(false, false, List.of("PLAIN"), false, false, false)));
+        }
+        assertThat(g.all(Effect.CloseUpstream.class).get(0).streamError()).contains("policy-violation");
+        assertThat(g.tallies()).contains(Tally.Limit.BUFFERED_BYTES);
+    }
+
     @Test
     void u7_boundJidRemembered() {
         f.upstream(new StreamEvent.Element(serverMsg("bind"), Optional.of("u@example.com/r")));

@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -374,6 +376,38 @@ class StreamTokenizerTest {
                 .isEqualTo("restricted-xml");
     }
 
+    /**
+     * Fuzzing findings (StreamTokenizerFuzzTest#anyChunks, inputs u14-condition-depends-on-split-…): a
+     * syntax error was called restricted-xml when declaration markup followed it in the same chunk, and
+     * not-well-formed when the chunk ended first; then, with a window of bytes before the error, when
+     * Aalto's error offset moved the window by a byte. The stream error sent upstream depended on how TCP
+     * split the bytes. Now the token that failed, the first after the last event, decides: restricted-xml
+     * when it begins with {@code <!} and a capital letter.
+     */
+    @Test
+    void U14_fuzzFinding_conditionDependsOnlyOnTheTokenOfTheError() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("<?xml version='1.0'?>\n.x<!DOCTYPE a>", "not-well-formed");
+        expected.put(HEADER + SUCCESS + "<abcd<e/><!DOCTYPE x>", "not-well-formed");
+        expected.put("<!DOCTYPE x PUBLIC \"" + "C".repeat(70) + "\u0001\">", "restricted-xml");
+        expected.put("<?xml version='1.0'?><?a mfs x<!DOCTYPE x PUBLIC '' 'http://foo'>" + "p".repeat(70) + "\u0001",
+                "not-well-formed");                         // the failing token is a processing instruction
+        expected.put(HEADER + "<!DOCTYPE x [<!ENTITY a 'b'>]>", "restricted-xml");
+        expected.put(HEADER + "<message>" + "y".repeat(100) + "\u0001</message>", "not-well-formed");
+        expected.put(HEADER + "<L></L></L-<!DOCTYPE", "not-well-formed");  // markup after the failing token
+        expected.forEach((doc, condition) -> {
+            byte[] all = utf8(doc);
+            for (int size : new int[] {all.length, 1, 2, 3, 7, 64}) {
+                List<byte[]> chunks = new ArrayList<>();
+                for (int i = 0; i < all.length; i += size) {
+                    chunks.add(Arrays.copyOfRange(all, i, Math.min(all.length, i + size)));
+                }
+                assertThat(malformed(feed(new StreamTokenizer(TokenizerOptions.defaults()), chunks.toArray(byte[][]::new)))
+                        .streamErrorCondition()).as("%s in chunks of %d", doc, size).isEqualTo(condition);
+            }
+        });
+    }
+
     @Test
     void U14_commentIsRestrictedXml() {
         assertThat(malformed(feed(HEADER + "<!-- hi -->")).streamErrorCondition()).isEqualTo("restricted-xml");
@@ -422,6 +456,97 @@ class StreamTokenizerTest {
         byte[] surrogate = {(byte) 0xED, (byte) 0xA0, (byte) 0x80};
         assertThat(malformed(feed(new StreamTokenizer(TokenizerOptions.defaults()), header, surrogate))
                 .streamErrorCondition()).isEqualTo("not-well-formed");
+    }
+
+    /**
+     * Fuzzing finding (StreamTokenizerFuzzTest#anyChunks, input invalid-utf8-in-pi-split-…): Aalto's
+     * non-blocking reader lets some invalid UTF-8 split across two chunks through unchecked (here inside a
+     * processing instruction, which then came out as one), or reports it a chunk later. The tokenizer now
+     * checks UTF-8 itself: the stream fails at the same byte, as not-well-formed, however it is split.
+     */
+    @Test
+    void U14_fuzzFinding_invalidUtf8IsCaughtAtTheSameByteAtAnySplit() {
+        byte[][] tails = {
+            {'<', '?', 'Q', (byte) 0x84, ' ', 'x', '?', '>'},                       // a stray continuation byte in a PI
+            {'<', '?', 'Q', ' ', (byte) 0xE2, 0x00, 0x00, '?', '>'},                // a lead byte without its continuations
+            {'<', 'a', '>', (byte) 0xEC, 0x00, (byte) 0x80, '<', '/', 'a', '>'},    // in text
+            {'<', 'a', ' ', 'b', '=', '\'', (byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0x80, '\'', '/', '>'},  // overlong
+            {'<', 'a', '>', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '<', '/', 'a', '>'},                  // a surrogate
+            {'\t', (byte) 0xEC, 0x00},                                               // in the last bytes fed
+        };
+        for (byte[] tail : tails) {
+            byte[] header = utf8(HEADER);
+            byte[] all = Arrays.copyOf(header, header.length + tail.length);
+            System.arraycopy(tail, 0, all, header.length, tail.length);
+            for (int size : new int[] {all.length, 1, 2, 3}) {
+                List<byte[]> chunks = new ArrayList<>();
+                for (int i = 0; i < all.length; i += size) {
+                    chunks.add(Arrays.copyOfRange(all, i, Math.min(all.length, i + size)));
+                }
+                List<StreamEvent> events = feed(new StreamTokenizer(TokenizerOptions.defaults()), chunks.toArray(byte[][]::new));
+                assertThat(events).as("%s in chunks of %d", Arrays.toString(tail), size).hasSize(2);
+                assertThat(malformed(events).streamErrorCondition()).isEqualTo("not-well-formed");
+            }
+        }
+    }
+
+    /**
+     * Fuzzing findings (StreamTokenizerFuzzTest#anyChunks, inputs cdata-end-split-…, error-offset-jitter-…
+     * and error-offset-past-input-…): Aalto misses a literal {@code ]]>} in character data that a chunk
+     * boundary splits (XML 1.0 §2.4), and places some errors a byte later, or past the input fed, for
+     * some splits only, which moved the token the condition is decided by. All made the outcome depend on
+     * the split.
+     */
+    @Test
+    void U14_fuzzFinding_cdataEndAndErrorOffsetsGiveTheSameOutcomeAtAnySplit() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(HEADER + "<a>x]]>y</a>", "not-well-formed");
+        expected.put(HEADER + "<a>" + "z".repeat(70) + "]]>" + "</a>", "not-well-formed");
+        expected.put("<!DOCTYPE<!D", "restricted-xml");
+        expected.put("<!DOCTYPE x PUBLIC \"1E    <<j\" 'b'>", "restricted-xml");
+        expected.put("<?xml version='1.0'?><!DOCTYPE x PUBLIC '\r' '\r' '\r\r\r<L", "restricted-xml");
+        String allowed = HEADER + "<a>]]&gt; ]] &gt; ]<![CDATA[]]]]><![CDATA[>]]></a>";
+        for (int size : new int[] {Integer.MAX_VALUE, 1, 2, 3}) {
+            expected.forEach((doc, condition) -> assertThat(malformed(feed(chunks(doc, size))).streamErrorCondition())
+                    .as("%s in chunks of %d", doc, size).isEqualTo(condition));
+            List<StreamEvent> events = feed(chunks(allowed, size));
+            assertThat(events).as("chunks of %d", size).hasSize(2);
+            assertThat(((Element) events.get(1)).payload().text()).contains("]]&gt; ]] &gt; ]]]&gt;");
+        }
+    }
+
+    private static StreamTokenizer chunksTokenizer() {
+        return new StreamTokenizer(TokenizerOptions.defaults());
+    }
+
+    private static List<StreamEvent> feed(byte[][] chunks) {
+        return feed(chunksTokenizer(), chunks);
+    }
+
+    private static byte[][] chunks(String doc, int size) {
+        byte[] all = utf8(doc);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < all.length; i += size) {
+            out.add(Arrays.copyOfRange(all, i, (int) Math.min(all.length, (long) i + size)));
+        }
+        return out.toArray(byte[][]::new);
+    }
+
+    /**
+     * Fuzzing finding (StreamTokenizerFuzzTest#anyChunks, input split-four-byte-character-…): Aalto decoded
+     * a four-byte UTF-8 character in an attribute value that a chunk boundary split as another character
+     * (U+B67DC for U+C67DC). Aalto is now only given whole characters.
+     */
+    @Test
+    void U14_fuzzFinding_aCharacterSplitAcrossChunksReadsTheSame() {
+        String value = "x\uDAD9\uDFDCy\u00e9\u4e2d\uD83D\uDE00z";
+        byte[] all = utf8(HEADER + "<E a='" + value + "'>" + value + "</E>");
+        for (int size = 1; size <= 9; size++) {
+            List<StreamEvent> events = feed(chunks(new String(all, StandardCharsets.UTF_8), size));
+            XmlPayload e = ((Element) events.get(1)).payload();
+            assertThat(e.attribute("a")).as("chunks of %d", size).contains(value);
+            assertThat(e.text()).as("chunks of %d", size).contains(">" + value + "</E>");
+        }
     }
 
     @Test
