@@ -83,6 +83,7 @@ public final class BoshHttpServer implements AutoCloseable {
         httpConfiguration.setHeaderCacheSize(0);
         // S-7: a larger request head gets 431 (HTTP/1) or its stream refused (HTTP/2, by the HPACK limit).
         httpConfiguration.setRequestHeaderSize(http.maxHeaderBytes());
+        httpConfiguration.setInputBufferSize(HTTP1_READ_BUFFER);
         this.scheduler = scheduler;
 
         ConnectionFactory[] factories;
@@ -130,7 +131,6 @@ public final class BoshHttpServer implements AutoCloseable {
 
     /** HTTP/1.1 (and 1.0), with the request and keep-alive deadlines of {@link RequestDeadline}. */
     private HttpConnectionFactory http11() {
-        httpConfiguration.setInputBufferSize(HTTP1_READ_BUFFER);
         HttpConnectionFactory factory = new BoshHttpConnectionFactory(httpConfiguration, scheduler, http.requestTimeout(),
                 http.keepAliveTimeout(), metrics);
         return factory;

@@ -4,6 +4,7 @@ import boshcm.bench.load.client.ClientSession;
 import boshcm.bench.load.client.Credentials;
 import boshcm.bench.load.client.Endpoint;
 import boshcm.bench.load.client.LoadClient;
+import boshcm.bench.load.measure.BoshcmProbe;
 import boshcm.bench.load.measure.ProcProbe;
 import boshcm.bench.load.target.Accounts;
 import boshcm.bench.load.target.BenchProsody;
@@ -14,17 +15,10 @@ import boshcm.bench.load.target.ProsodyTarget;
 import boshcm.bench.load.target.TargetKind;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The scale run of boshcm alone (docs/benchmarks.md, "Scale run"): one boshcm in front of one
@@ -134,44 +128,13 @@ public final class ScaleRun {
     /** After a full GC in boshcm: its RSS, live heap and direct buffers (from its admin /metrics), and Prosody's RSS. */
     private Step measure(int sessions, int ok, double loginSeconds, MeasuredProcess cm, MeasuredProcess server,
                          RateResult probe) throws IOException, InterruptedException {
-        jcmd(cm.pid(), "GC.run");
+        BoshcmProbe.fullGc(cm.pid());
         Thread.sleep(1500);
-        String metrics = scrape(adminPort);
-        long heap = (long) sum(metrics, "jvm_memory_used_bytes{area=\"heap\"");
-        long direct = (long) sum(metrics, "jvm_buffer_memory_used_bytes{id=\"direct\"");
+        String metrics = BoshcmProbe.scrape(adminPort);
+        long heap = (long) BoshcmProbe.value(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
+        long direct = (long) BoshcmProbe.value(metrics, "jvm_buffer_memory_used_bytes", "id=\"direct\"");
         return new Step(sessions, ok, loginSeconds, ProcProbe.rssBytes(cm.pid()), heap, direct,
                 ProcProbe.rssBytes(server.pid()), probe);
-    }
-
-    /** The sum of every sample whose line starts with {@code prefix}, in Prometheus text format. */
-    static double sum(String metrics, String prefix) {
-        double total = 0;
-        for (String line : metrics.split("\n")) {
-            if (line.startsWith(prefix)) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return total;
-    }
-
-    private static String scrape(int adminPort) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (r.statusCode() != 200) {
-            throw new IOException("boshcm /metrics answered " + r.statusCode());
-        }
-        return r.body();
-    }
-
-    private static void jcmd(long pid, String command) throws IOException, InterruptedException {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("jcmd " + command + " did not finish");
-        }
     }
 
     private static void logout(List<ClientSession> sessions) throws InterruptedException {

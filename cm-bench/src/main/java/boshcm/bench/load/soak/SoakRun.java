@@ -6,6 +6,7 @@ import boshcm.bench.load.client.Credentials;
 import boshcm.bench.load.client.LoadClient;
 import boshcm.bench.load.client.LoopContext;
 import boshcm.bench.load.client.SessionEvents;
+import boshcm.bench.load.measure.BoshcmProbe;
 import boshcm.bench.load.measure.LoopStats;
 import boshcm.bench.load.measure.ProcProbe;
 import boshcm.bench.load.target.Accounts;

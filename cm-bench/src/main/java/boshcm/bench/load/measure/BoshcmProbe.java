@@ -1,4 +1,4 @@
-package boshcm.bench.load.soak;
+package boshcm.bench.load.measure;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,17 +12,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the soak reads from boshcm itself: a full GC through {@code jcmd <pid> GC.run}, and its
+ * What the scale run and the soak read from boshcm itself: a full GC through {@code jcmd <pid> GC.run}, and its
  * Prometheus text from the admin listener ({@code /metrics}). The scrape is an HTTP/1.0 request on
  * a fresh connection, which the server closes after answering, so the sampler holds no descriptor
  * of boshcm's between samples (the descriptor count must come back to its baseline).
  */
-final class BoshcmProbe {
+public final class BoshcmProbe {
 
     private BoshcmProbe() {}
 
     /** {@code jcmd <pid> GC.run}: a full, stop-the-world collection; returns when it is done. */
-    static void fullGc(long pid) throws IOException, InterruptedException {
+    public static void fullGc(long pid) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -33,7 +33,7 @@ final class BoshcmProbe {
     }
 
     /** The body of {@code GET /metrics} on 127.0.0.1:{@code adminPort}. */
-    static String scrape(int adminPort) throws IOException {
+    public static String scrape(int adminPort) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", adminPort), 10_000);
             s.setSoTimeout(20_000);
@@ -55,7 +55,7 @@ final class BoshcmProbe {
      * The sum of the samples of metric {@code name} (Prometheus text format) whose labels contain
      * every one of {@code labels} (like {@code area="heap"}); 0 when there is none.
      */
-    static double value(String metrics, String name, String... labels) {
+    public static double value(String metrics, String name, String... labels) {
         double total = 0;
         for (String line : metrics.split("\n")) {
             if (!line.startsWith(name) || line.length() == name.length()) {
@@ -79,7 +79,7 @@ final class BoshcmProbe {
     }
 
     /** Every sample of {@code name}, by its label text ({@code {cause="…",condition="…"}}), in order. */
-    static Map<String, Double> samples(String metrics, String name) {
+    public static Map<String, Double> samples(String metrics, String name) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : metrics.split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {

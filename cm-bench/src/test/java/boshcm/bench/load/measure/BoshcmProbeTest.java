@@ -1,4 +1,4 @@
-package boshcm.bench.load.soak;
+package boshcm.bench.load.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
