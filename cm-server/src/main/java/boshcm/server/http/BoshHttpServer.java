@@ -56,7 +56,7 @@ public final class BoshHttpServer implements AutoCloseable {
 
     public BoshHttpServer(CmConfig config, BoshEndpoint endpoint, RequestParser parser, PrometheusMeterRegistry registry) {
         this.http = config.http();
-        QueuedThreadPool threads = new QueuedThreadPool(http.maxThreads(), Math.min(8, http.maxThreads()));
+        QueuedThreadPool threads = new BoshThreadPool(http.maxThreads(), Math.min(8, http.maxThreads()));
         threads.setName("jetty");
         // No reserved threads: every handler on this listener is non-blocking, so Jetty's selector
         // threads run them in place (produce-consume) instead of waking a reserved thread for each
