@@ -61,8 +61,9 @@ public record LoadOptions(
                                       ejabberd (the last three), all
               --auth plain|anonymous  SASL mechanism (default plain; accounts are generated)
               --login-concurrency N   logins in flight at once (default 100)
-              --login-warmup N        sessions logged in and out, unmeasured, before the measured login
-                                      (default: as many as --sessions, at most 1000; 0: none)
+              --login-warmup N        sessions logged in and out, unmeasured, before the measured login, in
+                                      rounds of at most --sessions (default: 8 rounds of --sessions, at
+                                      most 8000: boshcm's JIT compilers settle after 6000-8000 logins; 0: none)
               --threads N             load generator event loops (default 2)
               --repeat N              run every target N times, interleaved; tables show medians (default 1)
               --boshcm-jar PATH       (default cm-server/target/cm-server.jar)
@@ -238,7 +239,10 @@ public record LoadOptions(
             }
         }
         if (b.loginWarmup < 0) {
-            b.loginWarmup = Math.min(b.sessions, 1000); // the default: one round of real logins, at most 1000
+            // The default: 8 rounds of real logins, at most 8000 in all. boshcm's JIT compilers work through
+            // the login path for its first 6000-8000 logins (JFR compilation events, docs/benchmarks.md);
+            // the first round's rate, cold, is printed too.
+            b.loginWarmup = Math.min(8 * b.sessions, 8000);
         }
         if (b.sessions % 2 != 0) {
             throw new IllegalArgumentException("--sessions must be even (sessions are paired), got " + b.sessions);

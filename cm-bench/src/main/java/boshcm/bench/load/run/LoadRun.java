@@ -87,6 +87,7 @@ public final class LoadRun {
 
     private TargetResult runTarget(Target target, int rep) throws InterruptedException {
         LoginResult login = null;
+        LoginResult coldLogin = null;
         MemoryResult memory = null;
         List<RateResult> rates = new ArrayList<>();
         MaxRateResult maxRate = null;
@@ -102,15 +103,26 @@ public final class LoadRun {
             Duration loginTimeout = Duration.ofSeconds(60 + options.sessions() / 50);
             if (options.loginWarmup() > 0) {
                 // JIT-compiled servers (boshcm) log in several times slower while cold: warm every target alike.
-                List<ClientSession> warm = sessions(client, endpoint, options.loginWarmup());
-                LoginResult w = new LoginPhase(client, warm, options.loginConcurrency(), cpu).run(loginTimeout);
-                logout(client, warm);
-                client.onEachLoop(ctx -> {
-                    ctx.stats.resetLogin();
-                    return null;
-                });
-                log.printf("   warm-up login: %d/%d in %.2f s (%.0f/s), then logged out%n", w.ok(), w.sessions(),
-                        w.seconds(), w.rate());
+                // In rounds of at most --sessions at once, each logged out before the next.
+                int left = options.loginWarmup();
+                boolean first = true;
+                while (left > 0) {
+                    int round = Math.min(left, Math.max(2, options.sessions()));
+                    left -= round;
+                    List<ClientSession> warm = sessions(client, endpoint, round);
+                    LoginResult w = new LoginPhase(client, warm, options.loginConcurrency(), cpu).run(loginTimeout);
+                    if (first) {
+                        coldLogin = w;
+                        first = false;
+                    }
+                    logout(client, warm);
+                    client.onEachLoop(ctx -> {
+                        ctx.stats.resetLogin();
+                        return null;
+                    });
+                    log.printf("   warm-up login: %d/%d in %.2f s (%.0f/s), then logged out%n", w.ok(), w.sessions(),
+                            w.seconds(), w.rate());
+                }
                 Thread.sleep(options.settle().toMillis());
             }
             Map<String, Long> rssBefore = rss(processes);
@@ -166,11 +178,12 @@ public final class LoadRun {
                 }
             }
             logout(client, sessions);
-            return new TargetResult(target.name(), rep, names, login, memory, rates, maxRate, null);
+            return new TargetResult(target.name(), rep, names, login, memory, rates, maxRate, null, coldLogin);
         } catch (IOException | RuntimeException e) {
             log.println("   FAILED: " + e);
             log.println(target.diagnostics());
-            return new TargetResult(target.name(), rep, names, login, memory, rates, maxRate, String.valueOf(e.getMessage()));
+            return new TargetResult(target.name(), rep, names, login, memory, rates, maxRate, String.valueOf(e.getMessage()),
+                    coldLogin);
         }
     }
 

@@ -81,11 +81,14 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("### Login (").append(options.sessions()).append(" sessions, ").append(options.loginConcurrency())
                 .append(" in flight)\n\n");
-        md.append("| target | logged in | logins/s | p50 ms | p99 ms | max ms | servers CPU µs/login | generator CPU µs/login |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("After the login warm-up (").append(options.loginWarmup()).append(" logins in rounds of at most ")
+                .append(options.sessions()).append("); \"cold\" is the warm-up's first round, on a freshly started target.\n\n");
+        md.append("| target | logged in | logins/s | cold logins/s | p50 ms | p99 ms | max ms | servers CPU µs/login | generator CPU µs/login |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         byTarget.forEach((name, runs) -> md.append("| ").append(name)
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().ok(), "%.0f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().rate(), "%.0f"))
+                .append(" | ").append(cell(runs, r -> r.coldLogin() == null ? Double.NaN : r.coldLogin().rate(), "%.0f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().p50() / 1000.0, "%.2f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().p99() / 1000.0, "%.2f"))
                 .append(" | ").append(cell(runs, r -> r.login() == null ? Double.NaN : r.login().latency().max() / 1000.0, "%.2f"))

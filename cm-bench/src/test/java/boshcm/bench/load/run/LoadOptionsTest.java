@@ -21,7 +21,7 @@ class LoadOptionsTest {
         assertThat(o.nxbDir()).isEqualTo(java.nio.file.Path.of("cm-bench/src/main/node/nxb"));
         assertThat(o.ejabberdLogLevel()).isEqualTo("warning");
         assertThat(o.ejabberdErlOptions()).isEmpty();
-        assertThat(o.loginWarmup()).isEqualTo(1000);
+        assertThat(o.loginWarmup()).isEqualTo(8000);
     }
 
     @Test

@@ -23,6 +23,17 @@ class ReportTest {
     }
 
     @Test
+    void theLoginTableGivesTheColdRateOfTheWarmUpsFirstRound() {
+        LoadOptions options = LoadOptions.parse("--targets", "boshcm", "--sessions", "100");
+        LoginResult warm = withLoginRate(500).login();
+        LoginResult cold = withLoginRate(125).login();
+        Report report = new Report(options, null, List.of(
+                new TargetResult("boshcm → Prosody", 1, List.of(), warm, null, List.of(), null, null, cold)));
+        assertThat(report.tables()).contains("After the login warm-up (800 logins in rounds of at most 100)",
+                "| target | logged in | logins/s | cold logins/s |", "| boshcm → Prosody | 100 | 500 | 125 |");
+    }
+
+    @Test
     void missingValuesShowADash() {
         assertThat(Report.cell(List.of(new TargetResult("t", 1, List.of(), null, null, List.of(), "boom")),
                 r -> r.login() == null ? Double.NaN : r.login().rate(), "%.0f")).isEqualTo("–");
