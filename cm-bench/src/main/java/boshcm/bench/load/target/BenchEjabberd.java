@@ -32,7 +32,7 @@ import java.util.concurrent.Semaphore;
  * {@code POST /api/register}, allowed from loopback only), in parallel. One {@code ejabberdctl
  * register} per account would start an Erlang VM each: minutes for a thousand accounts.
  */
-public final class BenchEjabberd {
+public final class BenchEjabberd implements XmppServer {
     static final String USER = "ejabberd";
     static final String EJABBERDCTL = "/usr/sbin/ejabberdctl";
     static final String NODE = "boshcm-bench@localhost";

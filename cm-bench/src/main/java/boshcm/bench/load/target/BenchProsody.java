@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * c2s, no rate limits, mod_bosh on its HTTP port, and accounts u1/p1 … written straight into its data
  * directory (internal_plain: no password hashing in the login cost). Runs as the prosody user when root.
  */
-public final class BenchProsody {
+public final class BenchProsody implements XmppServer {
     public static final String DOMAIN = Accounts.DOMAIN;
     public static final String ANON_DOMAIN = Accounts.ANON_DOMAIN;
     static final String USER = "prosody";

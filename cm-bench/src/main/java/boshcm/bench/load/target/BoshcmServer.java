@@ -12,7 +12,7 @@ import java.util.Map;
  * boshcm as its own JVM in front of the benchmark Prosody: plain c2s upstream (TLS would skew every
  * target alike), session limits off, logging at warn; the shaded cm-server jar the README builds.
  */
-public final class BoshcmServer {
+public final class BoshcmServer implements ConnectionManager {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60L);
     private final Path jar;
     private final List<String> jvmOptions;

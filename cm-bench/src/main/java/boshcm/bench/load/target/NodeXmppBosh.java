@@ -17,7 +17,7 @@ import java.util.Map;
  * ({@code lookup_service}, node-xmpp-bosh's hook for embedders) that connects every stream to
  * Prosody's plain c2s port instead ({@code bench-upstream.js}).
  */
-public final class NodeXmppBosh {
+public final class NodeXmppBosh implements ConnectionManager {
     public static final String PROCESS = "node-xmpp-bosh";
     static final String RUN_SERVER = "node_modules/node-xmpp-bosh/run-server.js";
     static final String UPSTREAM_SHIM = "bench-upstream.js";
