@@ -26,16 +26,6 @@ public final class EjabberdTarget extends OneServerTarget {
         return process.pid(VM);
     }
 
-    /**
-     * boshcm's log only while boshcm runs: as these targets always did. The load run asks for
-     * diagnostics after closing the target, so in practice it never shows there (the Prosody targets
-     * show it).
-     */
-    @Override
-    protected boolean showsCmLog() {
-        return this.cmRunning();
-    }
-
     @Override
     public Endpoint endpoint() {
         return switch (this.kind()) {

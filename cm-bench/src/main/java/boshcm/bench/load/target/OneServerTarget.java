@@ -47,16 +47,6 @@ abstract class OneServerTarget implements Target {
         return process.pid();
     }
 
-    /** Whether {@link #diagnostics()} shows the connection manager's log: by default whenever there is one. */
-    protected boolean showsCmLog() {
-        return this.cm != null;
-    }
-
-    /** Whether the connection manager is running: started, and not closed yet. */
-    protected final boolean cmRunning() {
-        return this.cmProcess != null;
-    }
-
     protected final TargetKind kind() {
         return this.kind;
     }
@@ -102,7 +92,7 @@ abstract class OneServerTarget implements Target {
 
     @Override
     public final String diagnostics() {
-        return (this.showsCmLog() ? this.cm.logTail(30) + "\n" : "") + this.server.logTail(30);
+        return (this.cm != null ? this.cm.logTail(30) + "\n" : "") + this.server.logTail(30);
     }
 
     @Override
