@@ -52,6 +52,25 @@ class MaxRateTest {
     }
 
     @Test
+    void aStepThatFailedOnlyOnLatencyOrGeneratorLagIsRunOnceMore() {
+        assertThat(MaxRateSearch.worthRetrying(java.util.EnumSet.of(StepFailure.LATENCY))).isTrue();
+        assertThat(MaxRateSearch.worthRetrying(java.util.EnumSet.of(StepFailure.GENERATOR_LAG))).isTrue();
+        assertThat(MaxRateSearch.worthRetrying(java.util.EnumSet.of(StepFailure.LATENCY, StepFailure.GENERATOR_LAG))).isTrue();
+        assertThat(MaxRateSearch.worthRetrying(java.util.EnumSet.of(StepFailure.LATENCY, StepFailure.LOSS))).isFalse();
+        assertThat(MaxRateSearch.worthRetrying(java.util.EnumSet.of(StepFailure.SESSIONS_LOST))).isFalse();
+        assertThat(MaxRateSearch.worthRetrying(java.util.EnumSet.noneOf(StepFailure.class))).isFalse();
+    }
+
+    @Test
+    void aRateThatFailedOnceAndPassedOnItsSecondRunIsNotTheBoundary() {
+        MaxRateResult r = Results.search(2000, false, pass(500), fail(1000, StepFailure.LATENCY), pass(1000), pass(2000),
+                fail(4000, StepFailure.LATENCY), fail(4000, StepFailure.LATENCY));
+        assertThat(r.best()).hasValueSatisfying(s -> assertThat(s.rate()).isEqualTo(2000));
+        assertThat(r.boundary()).hasValueSatisfying(s -> assertThat(s.rate()).isEqualTo(4000));
+        assertThat(r.limitedBy()).containsExactly(StepFailure.LATENCY);
+    }
+
+    @Test
     void whenTheLimitPassedThereIsNoBoundary() {
         MaxRateResult r = Results.search(400, true, pass(50), pass(100), pass(200), pass(400));
         assertThat(r.boundary()).isEmpty();
