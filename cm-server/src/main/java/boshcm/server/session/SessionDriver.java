@@ -400,16 +400,28 @@ final class SessionDriver {
             timer = null;
         }
         // The session answers every exchange it knows before it ends; anything left is a bug: never a hang.
+        // Whatever happens while answering them, the session is counted, logged and removed: end() runs
+        // once (a crash while ending calls it again, and that call returns at once).
         List<Exchange> left = new ArrayList<>(exchanges.values());
         exchanges.clear();
-        for (Exchange x : left) {
-            metrics.held(-1);
-            respond(x, 200, e.condition().map(ServerBody::terminate).orElseGet(ServerBody::terminate), TerminateBody.CONTENT_TYPE);
+        try {
+            for (Exchange x : left) {
+                metrics.held(-1);
+                try {
+                    respond(x, 200, e.condition().map(ServerBody::terminate).orElseGet(ServerBody::terminate),
+                            TerminateBody.CONTENT_TYPE);
+                } catch (RuntimeException failure) {
+                    log.error("session {}: answering exchange {} at the end failed; closing it", label, x.id().value(),
+                            failure);
+                    x.abort();
+                }
+            }
+        } finally {
+            Duration lasted = Duration.ofNanos(clock.getAsLong() - startedAt);
+            metrics.ended(e.cause(), e.condition(), lasted);
+            sessionLog.ended(e.cause(), e.condition(), lasted);
+            onEnded.run();
         }
-        Duration lasted = Duration.ofNanos(clock.getAsLong() - startedAt);
-        metrics.ended(e.cause(), e.condition(), lasted);
-        sessionLog.ended(e.cause(), e.condition(), lasted);
-        onEnded.run();
     }
 
     private void crash() {

@@ -102,6 +102,36 @@ class SessionDriverTest {
     }
 
     /**
+     * Never a leak: when answering a request fails (a bug), the session ends, and if answering its other
+     * requests on the way out fails too, they are closed instead, and the session is still counted,
+     * logged and removed.
+     */
+    @Test
+    void aSessionThatCrashesWhileEndingIsStillEndedAndItsRequestsClosed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicBoolean done = new AtomicBoolean();
+        SessionDriver d = new SessionDriver("n1-crash", channel.eventLoop(),
+                new BoshSession("n1-crash", SessionPolicy.defaults(), new SidGenerator("n1")::streamName), connector,
+                new SessionMetrics(registry, () -> 0), clock::get, true, () -> done.set(true));
+        FakeExchange creation = exchange();
+        d.create(body(1000, Optional.empty(), Optional.empty(), Optional.of("example.com"), false), creation);
+        connector.opened.get(0).ready("example.com");
+        FakeExchange first = exchange();
+        first.failing = true;
+        d.request(body(1001, Optional.empty(), Optional.empty(), Optional.empty(), false), first);
+        FakeExchange second = exchange();
+        second.failing = true;
+        // hold=1: the second request releases the first, whose answer fails; the session crashes, and
+        // answering the second on the way out fails as well.
+        d.request(body(1002, Optional.empty(), Optional.empty(), Optional.empty(), false), second);
+
+        assertThat(done).as("removed from the registry").isTrue();
+        assertThat(second.aborted).isTrue();
+        assertThat(registry.get("bosh.sessions.ended").tag("cause", "upstream").counter().count()).isEqualTo(1);
+        assertThat(connector.opened.get(0).closed).isTrue();
+    }
+
+    /**
      * docs/metrics.md: the driver times each request from its arrival to its answer, and each server
      * element from its read to the response that carries it, and counts what the session tallies.
      */
@@ -227,6 +257,9 @@ class SessionDriverTest {
     private static final class FakeExchange implements Exchange {
         private final ExchangeId id;
         private final List<String> responses = new ArrayList<>();
+        /** Answering it throws, as a bug would. */
+        boolean failing;
+        boolean aborted;
 
         FakeExchange(ExchangeId id) {
             this.id = id;
@@ -244,7 +277,16 @@ class SessionDriverTest {
 
         @Override
         public boolean respond(int status, String contentType, byte[] body) {
+            if (failing) {
+                throw new IllegalStateException("respond failed (test)");
+            }
             responses.add(new String(body, StandardCharsets.UTF_8));
+            return true;
+        }
+
+        @Override
+        public boolean abort() {
+            aborted = true;
             return true;
         }
 
