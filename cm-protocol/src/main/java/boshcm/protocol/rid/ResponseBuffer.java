@@ -17,6 +17,12 @@ import java.util.TreeMap;
  * would drop exactly the one it will ask for again. We keep the last {@code cap} responses (never
  * fewer than {@code requests}), bounded by {@code maxBytes}; with acks, those the client confirmed
  * are dropped early.
+ *
+ * <p>And for how long: a response older than {@code maxAgeNanos} is dropped too (never below
+ * {@code requests}). A client asks for a response again when its request failed or timed out, within
+ * its HTTP timeout (a little over {@code wait}); the session sets the age to twice {@code wait} plus
+ * {@code inactivity}. Without it, a session idle for hours kept its login responses and one empty
+ * response per {@code wait} until {@code cap} of them: about 5 KB per long-idle session.
  */
 public final class ResponseBuffer {
 
@@ -27,13 +33,17 @@ public final class ResponseBuffer {
     private final int requests;
     private final int cap;
     private final long maxBytes;
+    private final long maxAgeNanos;
     private long acknowledged;
     private long bytes;
+    /** The time of the latest {@link #put}, for trims that come without a time. */
+    private long latest;
 
-    public ResponseBuffer(int requests, int cap, long maxBytes) {
+    public ResponseBuffer(int requests, int cap, long maxBytes, long maxAgeNanos) {
         this.requests = requests;
         this.cap = Math.max(cap, requests);
         this.maxBytes = maxBytes;
+        this.maxAgeNanos = maxAgeNanos;
     }
 
     public void put(long rid, ServerBody body, long nowNanos) {
@@ -46,6 +56,7 @@ public final class ResponseBuffer {
             bytes -= previous.bytes();
         }
         bytes += size;
+        latest = nowNanos;
         trim();
     }
 
@@ -71,7 +82,8 @@ public final class ResponseBuffer {
     private void trim() {
         while (byRid.size() > requests) {
             Map.Entry<Long, Sent> first = byRid.firstEntry();
-            if (first.getKey() > acknowledged && byRid.size() <= cap && bytes <= maxBytes) {
+            if (first.getKey() > acknowledged && byRid.size() <= cap && bytes <= maxBytes
+                    && latest - first.getValue().sentAtNanos() < maxAgeNanos) {
                 break;
             }
             byRid.pollFirstEntry();

@@ -135,7 +135,8 @@ public final class BoshSession {
         phase = Phase.ACTIVE;
         out.negotiated(params);
         keys = new KeySequence(body.newKey());
-        responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes());
+        responses = new ResponseBuffer(params.requests(), policy.responseCacheSize(), policy.maxBufferedBytes(),
+                params.waitPeriod().plus(params.inactivity()).multipliedBy(2).toNanos());
         admission = new RequestAdmission(body.rid(), params.requests(), policy, responses, held);
         composer = new ResponseComposer(sid, policy, params, body.rid(), admission, responses, streams);
         activity = new ClientActivity(policy, params, now);
