@@ -105,15 +105,13 @@ public final class LoadRun {
                 // JIT-compiled servers (boshcm) log in several times slower while cold: warm every target alike.
                 // In rounds of at most --sessions at once, each logged out before the next.
                 int left = options.loginWarmup();
-                boolean first = true;
                 while (left > 0) {
                     int round = Math.min(left, Math.max(2, options.sessions()));
                     left -= round;
                     List<ClientSession> warm = sessions(client, endpoint, round);
                     LoginResult w = new LoginPhase(client, warm, options.loginConcurrency(), cpu).run(loginTimeout);
-                    if (first) {
+                    if (coldLogin == null) {
                         coldLogin = w;
-                        first = false;
                     }
                     logout(client, warm);
                     client.onEachLoop(ctx -> {

@@ -223,13 +223,7 @@ public final class FaultProxyMain {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            back.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    f.channel().close();
-                }
-            });
+            relay(ctx, back, msg);
         }
 
         @Override
@@ -260,13 +254,7 @@ public final class FaultProxyMain {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             link.sniff((ByteBuf) msg);
-            link.front.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    f.channel().close();
-                }
-            });
+            relay(ctx, link.front, msg);
         }
 
         @Override
@@ -279,6 +267,17 @@ public final class FaultProxyMain {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    /** Writes {@code msg} to the other leg and reads the next one only once it is written (backpressure). */
+    private static void relay(ChannelHandlerContext ctx, Channel to, Object msg) {
+        to.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                ctx.channel().read();
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     private static void closeOnFlush(Channel c) {
