@@ -331,6 +331,7 @@ public final class ConfigLoader {
             }
         }
         int threads = v.integer("http.max-threads", 8, 10_000);
+        int acceptQueue = v.integer("http.accept-queue", 1, 65_535);
         Duration stop = v.duration("http.stop-timeout");
         int maxHeader = (int) v.bytes("http.max-header-bytes", MIN_HEADER_BYTES, MAX_HEADER_BYTES);
         Duration requestTimeout = v.duration("http.request-timeout");
@@ -341,7 +342,7 @@ public final class ConfigLoader {
         if (keepAlive.isZero()) {
             v.problem("http.keep-alive-timeout", "must be positive");
         }
-        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, stop, httpTls(v),
+        return new HttpConfig(bind, port, path, h2c, maxBody, idle, backstop, proxies, threads, acceptQueue, stop, httpTls(v),
                 maxHeader, requestTimeout, keepAlive);
     }
 

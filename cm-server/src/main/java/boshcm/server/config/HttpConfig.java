@@ -17,6 +17,8 @@ import java.util.Optional;
  *                         the session's own timers should always answer first
  * @param trustedProxies   peers whose {@code X-Forwarded-For}/{@code X-Forwarded-Proto} are believed (B-19.1-1)
  * @param maxThreads       Jetty thread pool size (held requests park no thread)
+ * @param acceptQueue      the listen backlog: connections the kernel completes and queues until
+ *                         they are accepted; a full queue drops SYNs, which clients retry after 1 s
  * @param stopTimeout      how long a graceful stop waits for in-flight requests
  * @param tls              HTTPS on this listener instead of plain HTTP (B-19.1-1); empty for plain HTTP
  * @param maxHeaderBytes   request line and headers together; more gets HTTP 431 (checklist S-7)
@@ -27,7 +29,7 @@ import java.util.Optional;
  */
 public record HttpConfig(String bindAddress, int port, String boshPath, boolean h2c, int maxBodyBytes,
                          Duration idleTimeout, Duration exchangeBackstop, List<IpBlock> trustedProxies,
-                         int maxThreads, Duration stopTimeout, Optional<HttpTls> tls, int maxHeaderBytes,
+                         int maxThreads, int acceptQueue, Duration stopTimeout, Optional<HttpTls> tls, int maxHeaderBytes,
                          Duration requestTimeout, Duration keepAliveTimeout) {
 
     public HttpConfig {

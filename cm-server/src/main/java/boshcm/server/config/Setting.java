@@ -70,6 +70,7 @@ public record Setting(String key, Kind kind, String flag, boolean secret) {
             of("http.exchange-backstop", Kind.DURATION_OR_AUTO),
             of("http.trusted-proxies", Kind.LIST),
             of("http.max-threads", Kind.INT),
+            of("http.accept-queue", Kind.INT),
             of("http.stop-timeout", Kind.DURATION),
             of("cors.allowed-origins", Kind.LIST),
             of("cors.allow-credentials", Kind.BOOLEAN),

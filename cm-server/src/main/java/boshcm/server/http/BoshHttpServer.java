@@ -101,6 +101,10 @@ public final class BoshHttpServer implements AutoCloseable {
         connector.setHost(http.bindAddress());
         connector.setPort(http.port());
         connector.setIdleTimeout(http.idleTimeout().toMillis());
+        // The listen backlog. Left at 0, Java asks for 50: a burst of new connections (a login
+        // storm after a restart, or 100 logins in flight in the load benchmark) overflows it, the
+        // kernel drops the SYNs, and each of those clients waits 1 s for its SYN to be resent.
+        connector.setAcceptQueueSize(http.acceptQueue());
         server.addConnector(connector);
 
         CommonHeaders headers = new CommonHeaders(config.cors());

@@ -326,6 +326,14 @@ class ConfigLoaderTest {
         }
     }
 
+    /** The listen backlog: well above Java's 50, which a burst of 100 logins overflowed (SYNs dropped, 1 s retries). */
+    @Test
+    void acceptQueueDefaultsAboveABurstOfLogins() {
+        assertThat(load(Map.of()).http().acceptQueue()).isEqualTo(1024);
+        assertThat(load(Map.of("BOSHCM_HTTP_ACCEPT_QUEUE", "4096")).http().acceptQueue()).isEqualTo(4096);
+        assertThat(problems(Map.of(), "--http-accept-queue", "0")).singleElement().asString().contains("http.accept-queue");
+    }
+
     /** Issue 6: the hostile-input limits, their defaults, the three ways of setting them, and their checks. */
     @Test
     void hostileInputLimits() {
