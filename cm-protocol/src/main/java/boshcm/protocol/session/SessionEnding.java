@@ -92,8 +92,9 @@ final class SessionEnding {
      * The upstream side ended the session (its last stream, or the buffer bound for all of them): the
      * terminal body, with the undelivered payloads of the stream that ended, goes on the oldest open
      * request; the other open requests get the bare condition. Its payloads are named with their stream
-     * as on any response (§16 #multi-transmit). Returns false when no request is open: the body then
-     * waits for the next one, until inactivity expires ({@link #deliverPending}, {@link #pendingExpired}).
+     * as on any response (§16 #multi-transmit); with none held, the oldest request waiting ahead of a rid
+     * gap carries it. Returns false when no request is open: the body then waits for the next one, until
+     * inactivity expires ({@link #deliverPending}, {@link #pendingExpired}).
      */
     boolean upstream(StreamRelay.StreamEnd end) {
         if (end.wholeSession()) {
@@ -119,14 +120,22 @@ final class SessionEnding {
                 out.respond(h.exchange, ServerBody.terminate(condition));
             }
         }
+        // With nothing held, a request waiting ahead of a rid gap carries the body: the client is there
+        // (it lost or reordered the request before it), and once told the terminal condition it will not
+        // send the missing rid. Waiting for it would keep the session, and the stanzas, until inactivity.
+        ExchangeId to = carrier != null ? carrier.exchange : null;
         for (ExchangeId waiting : admission.dropWaiting()) {
-            out.respond(waiting, ServerBody.terminate(condition));
+            if (to == null) {
+                to = waiting;
+            } else {
+                out.respond(waiting, ServerBody.terminate(condition));
+            }
         }
-        if (carrier == null) {
+        if (to == null) {
             pending = body;
             return false;
         }
-        out.respond(carrier.exchange, body);
+        out.respond(to, body);
         out.add(new Effect.Ended(EndCause.UPSTREAM, Optional.of(condition)));
         return true;
     }

@@ -290,6 +290,22 @@ class Xep0124InactivityPauseTerminateTest {
         assertThat(f.ended().orElseThrow().cause()).isEqualTo(EndCause.UPSTREAM);
     }
 
+    /**
+     * U-10 with nothing held but a request waiting ahead of a rid gap (the client lost the one before it):
+     * that request carries the condition and the stanzas, and the session ends at once instead of
+     * waiting out inactivity for a rid the client, told the session is over, will never send.
+     */
+    @Test
+    void u10_upstreamLossWithOnlyARequestAheadOfAGapEndsTheSessionOnThatRequest() {
+        f.serverSends(serverMsg("late"));                 // the creation was answered: nothing is held
+        ExchangeId ahead = f.send(Req.rid(1002));         // waits for rid 1001
+        assertThat(f.answered(ahead)).isFalse();
+        f.upstream(new boshcm.protocol.xmpp.StreamEvent.Lost("reset"));
+        assertThat(f.responseTo(ahead).condition()).contains(Condition.REMOTE_CONNECTION_FAILED);
+        assertThat(f.responseTo(ahead).payloads()).as("the stanza the client has not read").hasSize(1);
+        assertThat(f.ended().orElseThrow().cause()).isEqualTo(EndCause.UPSTREAM);
+    }
+
     @Test
     void terminalConditionWithNoHeldRequestIsDeliveredOnTheNextRequest() {
         f.serverSends(serverMsg("late"));                 // the creation was answered: nothing is held
