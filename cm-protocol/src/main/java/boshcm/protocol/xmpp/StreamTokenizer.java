@@ -9,8 +9,11 @@ import com.fasterxml.aalto.AsyncXMLStreamReader;
 import com.fasterxml.aalto.UncheckedStreamException;
 import com.fasterxml.aalto.stax.InputFactoryImpl;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -46,6 +49,9 @@ public final class StreamTokenizer {
     /** Bytes of earlier input kept to recognise declaration markup that Aalto rejects as a syntax error. */
     private static final int TAIL = 64;
     private static final String SASL_CB = "urn:xmpp:sasl-cb:0";
+    /** The stream header nearly every server sends, as {@link #resumeHeader} builds it: shared, not kept per stream. */
+    private static final byte[] USUAL_RESUME_HEADER =
+            "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>".getBytes(StandardCharsets.UTF_8);
 
     private enum State { AWAIT_HEADER, OPEN, AWAIT_RESET, DONE }
 
@@ -55,7 +61,13 @@ public final class StreamTokenizer {
     private final PayloadSerializer serializer = new PayloadSerializer(Target.CLIENT);
     private final Utf8Validator utf8 = new Utf8Validator();
 
+    /** Null while {@link #hibernate hibernating}: the next feed builds one from {@link #resumeHeader}. */
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
+    /**
+     * The open stream's root start tag with its namespace declarations and nothing else: fed to a new
+     * reader, it puts that reader where the stream's top-level elements are parsed.
+     */
+    private byte[] resumeHeader;
     private State state;
     /** Stream offsets of the current reader: bytes fed before the current chunk, and in all. */
     private long fedBefore;
@@ -159,6 +171,58 @@ public final class StreamTokenizer {
     }
 
     /**
+     * Lets go of the XML reader while the stream rests between top-level elements, with nothing but
+     * whitespace (RFC 6120 §4.6.1 keepalives) fed after the last one: Aalto's reader keeps about 4 KB of
+     * buffers and name table for as long as it lives, most of what an idle session's parser holds. The
+     * next {@link #feed} builds a new reader and first feeds it {@link #resumeHeader}, which puts it at
+     * the same place in the same namespace context; the whitespace dropped here means nothing. A no-op,
+     * returning false, anywhere else (inside an element or a token, before the header, after the end).
+     */
+    public boolean hibernate() {
+        if (reader == null || state != State.OPEN || depth != 0 || events != null
+                || fedTotal - lastEventEnd > tailLength) {
+            return false;
+        }
+        for (long p = lastEventEnd; p < fedTotal; p++) {
+            if (!isWhitespaceByte(tail[(int) (tailLength - (fedTotal - p))])) {
+                return false;
+            }
+        }
+        try {
+            reader.close();
+        } catch (XMLStreamException e) {
+            // nothing to release: the reader holds no stream
+        }
+        reader = null;
+        if (capture.capacity() > 256) {
+            capture.setLength(0);
+            capture.trimToSize();
+        }
+        return true;
+    }
+
+    /** Whether {@link #hibernate} let go of the reader and no input has come since. */
+    public boolean hibernating() {
+        return reader == null;
+    }
+
+    /** A new reader, fed the stream's root start tag: the stream goes on from where it rested. */
+    private void wake() throws XMLStreamException {
+        reader = FACTORY.createAsyncForByteBuffer();
+        reader.getInputFeeder().feedInput(ByteBuffer.wrap(resumeHeader));
+        while (reader.next() != AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+            // START_DOCUMENT, then the root's START_ELEMENT: already reported for this stream
+        }
+        fedBefore = resumeHeader.length;
+        fedTotal = resumeHeader.length;
+        boundary = fedTotal;
+        lastEventEnd = fedTotal;
+        tailLength = 0;
+        tokenAt = -1;
+        charDataStart = -1;
+    }
+
+    /**
      * Feeds one slice and drains every event from it. Returns the rest of the slice when the stream
      * restarted inside it, else null.
      */
@@ -178,6 +242,9 @@ public final class StreamTokenizer {
         int length = slice.remaining();
         int restartAt = -1;
         try {
+            if (reader == null) {
+                wake();
+            }
             fedBefore = fedTotal;
             fedTotal += length;
             feeding = slice;
@@ -305,11 +372,43 @@ public final class StreamTokenizer {
                 lang = value;
             }
         }
+        resumeHeader = resumeHeader();
         state = State.OPEN;
         depth = 0;
         boundary = endOffset();
         emit(new StreamEvent.Opened(new StreamHeader(Optional.ofNullable(to), Optional.ofNullable(from),
                 Optional.ofNullable(id), Optional.ofNullable(lang), Optional.ofNullable(version))));
+    }
+
+    /** The current start tag (the stream's root), reduced to its name and namespace declarations. */
+    private byte[] resumeHeader() {
+        StringBuilder b = new StringBuilder(96).append('<');
+        String prefix = reader.getPrefix();
+        if (prefix != null && !prefix.isEmpty()) {
+            b.append(prefix).append(':');
+        }
+        b.append(reader.getLocalName());
+        for (int i = 0, n = reader.getNamespaceCount(); i < n; i++) {
+            String p = reader.getNamespacePrefix(i);
+            b.append(" xmlns");
+            if (p != null && !p.isEmpty()) {
+                b.append(':').append(p);
+            }
+            b.append("='");
+            String uri = Objects.requireNonNullElse(reader.getNamespaceURI(i), "");
+            for (int c = 0; c < uri.length(); c++) {
+                char ch = uri.charAt(c);
+                switch (ch) {
+                    case '&': b.append("&amp;"); break;
+                    case '<': b.append("&lt;"); break;
+                    case '\'': b.append("&apos;"); break;
+                    default: b.append(ch); break;
+                }
+            }
+            b.append('\'');
+        }
+        byte[] header = b.append('>').toString().getBytes(StandardCharsets.UTF_8);
+        return Arrays.equals(header, USUAL_RESUME_HEADER) ? USUAL_RESUME_HEADER : header;
     }
 
     private void startElement() throws XMLStreamException {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * Fuzzing the upstream stream parser (checklist S-2, S-3, U-5, U-14, U-15; docs/testing.md "Fuzzing"):
  * arbitrary bytes, split into chunks at arbitrary offsets, give {@link StreamEvent}s or one
  * {@link StreamEvent.Malformed} (never an exception), and the same events however they are split (the
- * stream-error reason text aside, which is for logs; invalid UTF-8 included, see {@link Utf8Validator}).
+ * stream-error reason text aside, which is for logs; invalid UTF-8 included, see {@link Utf8Validator}),
+ * and the same when the tokenizer {@link StreamTokenizer#hibernate hibernates} between chunks.
  * What reaches the browser is well-formed, namespace-self-contained XML without restricted constructs,
  * within the size limit.
  *
@@ -49,19 +50,22 @@ class StreamTokenizerFuzzTest {
         byte[] input = Arrays.copyOf(prefix, prefix.length + rest.length);
         System.arraycopy(rest, 0, input, prefix.length, rest.length);
 
-        List<StreamEvent> whole = tokenize(options, input, new int[] {Math.max(1, input.length)});
-        List<StreamEvent> chunked = tokenize(options, input, sizes);
+        List<StreamEvent> whole = tokenize(options, input, new int[] {Math.max(1, input.length)}, false);
+        List<StreamEvent> chunked = tokenize(options, input, sizes, true);
         require(same(chunked, whole), () -> "split " + Arrays.toString(sizes)
                 + " gives " + chunked + " but in one piece " + whole + ": " + show(input));
         if (input.length <= 1024) {
-            List<StreamEvent> bytewise = tokenize(options, input, new int[] {1});
+            List<StreamEvent> bytewise = tokenize(options, input, new int[] {1}, false);
             require(same(bytewise, whole), () -> "byte by byte gives " + bytewise
                     + " but in one piece " + whole + ": " + show(input));
         }
     }
 
-    /** Feeds {@code input} in chunks of {@code sizes} (repeated), checking every event as it comes. */
-    static List<StreamEvent> tokenize(TokenizerOptions options, byte[] input, int[] sizes) {
+    /**
+     * Feeds {@code input} in chunks of {@code sizes} (repeated), checking every event as it comes; with
+     * {@code hibernate}, the tokenizer is asked to {@link StreamTokenizer#hibernate} after every chunk.
+     */
+    static List<StreamEvent> tokenize(TokenizerOptions options, byte[] input, int[] sizes, boolean hibernate) {
         StreamTokenizer tokenizer = new StreamTokenizer(options);
         List<StreamEvent> events = new ArrayList<>();
         int pos = 0;
@@ -77,6 +81,9 @@ class StreamTokenizerFuzzTest {
                 events.add(e);
             }
             pos += n;
+            if (hibernate) {
+                tokenizer.hibernate();
+            }
         }
         return events;
     }

@@ -327,6 +327,63 @@ class StreamTokenizerTest {
         assertThat(((Element) events.get(1)).payload().text()).isEqualTo("<presence xmlns='jabber:client'/>");
     }
 
+    /** Every split of REALISTIC, with a hibernation tried after each chunk: the same events as in one piece. */
+    @Test
+    void hibernatingBetweenChunksGivesIdenticalEvents() {
+        List<StreamEvent> expected = expectedRealisticEvents();
+        byte[] all = utf8(REALISTIC);
+        int hibernated = 0;
+        for (int cut = 0; cut <= all.length; cut++) {
+            StreamTokenizer t = new StreamTokenizer(TokenizerOptions.defaults());
+            List<StreamEvent> events = new ArrayList<>(feed(t, Arrays.copyOfRange(all, 0, cut)));
+            hibernated += t.hibernate() ? 1 : 0;
+            events.addAll(feed(t, Arrays.copyOfRange(all, cut, all.length)));
+            assertThat(events).as("split at %d", cut).isEqualTo(expected);
+        }
+        assertThat(hibernated).as("splits between top-level elements or in whitespace").isGreaterThan(5);
+    }
+
+    @Test
+    void hibernatesOnlyBetweenTopLevelElementsWithNothingButWhitespacePending() {
+        StreamTokenizer t = new StreamTokenizer(TokenizerOptions.defaults());
+        assertThat(t.hibernate()).as("before the header").isFalse();
+        feed(t, utf8(HEADER + "<presence/> \n"));
+        assertThat(t.hibernate()).isTrue();
+        assertThat(t.hibernating()).isTrue();
+        assertThat(t.hibernate()).as("already").isFalse();
+        assertThat(feed(t, utf8("<message><body>a"))).isEmpty();
+        assertThat(t.hibernating()).isFalse();
+        assertThat(t.hibernate()).as("inside an element").isFalse();
+        assertThat(feed(t, utf8("</body></message> <pres"))).hasSize(1);
+        assertThat(t.hibernate()).as("inside a start tag").isFalse();
+        assertThat(feed(t, utf8("ence/>"))).hasSize(1);
+        assertThat(t.hibernate()).isTrue();
+        assertThat(feed(t, utf8("</stream:stream>"))).singleElement().isInstanceOf(Closed.class);
+        assertThat(t.hibernate()).as("after the end").isFalse();
+    }
+
+    /** The root's own prefixes and default namespace, not the usual ones, still apply after a hibernation. */
+    @Test
+    void hibernationKeepsTheStreamsOwnNamespaceDeclarations() {
+        String header = "<s:stream xmlns:s='" + Namespaces.STREAMS + "' xmlns='jabber:client' xmlns:x='urn:x&amp;y' version='1.0'>";
+        StreamTokenizer t = new StreamTokenizer(TokenizerOptions.defaults());
+        feed(t, utf8(header));
+        assertThat(t.hibernate()).isTrue();
+        List<StreamEvent> events = feed(t, utf8("<presence><x:c/></presence><s:features/></s:stream>"));
+        assertThat(((Element) events.get(0)).payload().text())
+                .isEqualTo("<presence xmlns='jabber:client'><x:c xmlns:x='urn:x&amp;y'/></presence>");
+        assertThat(events.get(1)).isInstanceOf(StreamEvent.Features.class);
+        assertThat(events.get(2)).isInstanceOf(Closed.class);
+    }
+
+    @Test
+    void textAfterAHibernationIsStillNotWellFormed() {
+        StreamTokenizer t = new StreamTokenizer(TokenizerOptions.defaults());
+        feed(t, utf8(HEADER + "<presence/>  "));
+        assertThat(t.hibernate()).isTrue();
+        assertThat(malformed(feed(t, utf8(" junk <presence/>"))).streamErrorCondition()).isEqualTo("not-well-formed");
+    }
+
     @Test
     void textAtStreamLevelIsNotWellFormed() {
         assertThat(malformed(feed(HEADER, " junk <presence/>")).streamErrorCondition()).isEqualTo("not-well-formed");

@@ -376,6 +376,12 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
                     SessionMdc.exit(outer);
                 }
             }
+            // Nothing sent for a keepalive interval: the browser is likely idle (a background tab), and
+            // the stream's XML reader, about 4 KB, is let go until the server sends again.
+            XmppStreamDecoder d = decoder;
+            if (d != null) {
+                d.hibernate();
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);

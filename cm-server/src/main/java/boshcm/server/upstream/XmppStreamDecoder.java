@@ -56,6 +56,15 @@ final class XmppStreamDecoder extends ChannelInboundHandlerAdapter {
         tokenizer.reset();
     }
 
+    /** See {@link StreamTokenizer#hibernate}: the stream has been quiet a while; its XML reader may go. */
+    boolean hibernate() {
+        return tokenizer.hibernate();
+    }
+
+    boolean hibernating() {
+        return tokenizer.hibernating();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf)) {

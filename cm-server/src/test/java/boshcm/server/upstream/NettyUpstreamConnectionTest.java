@@ -241,6 +241,21 @@ class NettyUpstreamConnectionTest {
         assertThat(out()).isEqualTo(" ");
     }
 
+    /** An idle stream lets its XML reader go at the keepalive tick, and reads the server's next stanza as before. */
+    @Test
+    void idleStreamHibernatesItsReaderAndWakesOnTheNextStanza() throws Exception {
+        openPlain();
+        XmppStreamDecoder decoder = channel.pipeline().get(XmppStreamDecoder.class);
+        assertThat(decoder.hibernating()).isFalse();
+        advance(Duration.ofSeconds(60));
+        assertThat(out()).isEqualTo(" ");
+        assertThat(decoder.hibernating()).isTrue();
+        in("<message from='a@example.com'><body>hi</body></message>");
+        assertThat(listener.next(StreamEvent.Element.class).payload().text())
+                .isEqualTo("<message xmlns='jabber:client' from='a@example.com'><body>hi</body></message>");
+        assertThat(decoder.hibernating()).isFalse();
+    }
+
     @Test
     void noKeepaliveBeforeTheStreamIsOpen() {
         UpstreamSettings s = settings(TlsMode.STARTTLS, Duration.ofHours(1), Duration.ofSeconds(5));
