@@ -41,7 +41,7 @@ final class HeldRequests {
         }
     }
 
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>(2);
 
     void add(Held h) {
         held.addLast(h);

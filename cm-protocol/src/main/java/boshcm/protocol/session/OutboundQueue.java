@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class OutboundQueue {
 
-    private final ArrayDeque<XmlPayload> queue = new ArrayDeque<>();
+    private final ArrayDeque<XmlPayload> queue = new ArrayDeque<>(2);
     private long bytes;
 
     void add(XmlPayload payload) {

@@ -55,7 +55,7 @@ final class RequestAdmission {
     private final HeldRequests held;
     private final TreeMap<Long, Ahead> ahead = new TreeMap<>();
     /** When answered rids were asked for again, within {@code repeatWindow}. */
-    private final ArrayDeque<Long> repeats = new ArrayDeque<>();
+    private final ArrayDeque<Long> repeats = new ArrayDeque<>(2);
 
     RequestAdmission(long creationRid, int requests, SessionPolicy policy, ResponseBuffer responses, HeldRequests held) {
         this.window = new RidWindow(creationRid, requests);

@@ -28,8 +28,8 @@ final class SessionStreams {
      * several times per event, it then allocates nothing (docs/benchmarks.md).
      */
     private List<SessionStream> all = List.of();
-    private final ArrayDeque<SessionStream> ready = new ArrayDeque<>();
-    private final ArrayDeque<String> recentlyClosed = new ArrayDeque<>();
+    private final ArrayDeque<SessionStream> ready = new ArrayDeque<>(2);
+    private final ArrayDeque<String> recentlyClosed = new ArrayDeque<>(2);
     private SessionStream first;
     private int opened;
 

@@ -65,15 +65,17 @@ public final class PayloadSerializer {
     private final int retainedCapacity;
 
     // Output namespace bindings: entries [nsStart[d] .. nsCount) were declared by the element at depth d.
-    private String[] nsPrefix = new String[16];
-    private String[] nsUri = new String[16];
+    // The stacks start small and double as needed: one serializer lives as long as its upstream stream,
+    // and most stanzas are a few levels deep with a namespace or two.
+    private String[] nsPrefix = new String[4];
+    private String[] nsUri = new String[4];
     private int nsCount;
 
     // Open elements, by depth (1 = the payload's top element).
     private int depth;
-    private int[] nsStart = new int[16];
-    private String[] elemPrefix = new String[16];
-    private String[] elemLocal = new String[16];
+    private int[] nsStart = new int[4];
+    private String[] elemPrefix = new String[4];
+    private String[] elemLocal = new String[4];
     /** The last start tag is still missing its {@code >} (so an empty element can self-close). */
     private boolean startTagOpen;
 

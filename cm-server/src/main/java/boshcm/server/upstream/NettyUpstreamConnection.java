@@ -101,7 +101,7 @@ final class NettyUpstreamConnection extends ChannelInboundHandlerAdapter impleme
     /** The redacted sid of the session this stream belongs to, for the MDC; null when opened outside one. */
     private final @Nullable String sidLabel;
     private final UpstreamMetrics metrics;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>(2);
     /** Events of the open stream from the current read; handed over together on channelReadComplete. */
     private final List<StreamEvent> batch = new ArrayList<>();
 
