@@ -63,7 +63,7 @@ public record LoadOptions(
               --login-concurrency N   logins in flight at once (default 100)
               --login-warmup N        sessions logged in and out, unmeasured, before the measured login, in
                                       rounds of at most --sessions (default: 8 rounds of --sessions, at
-                                      most 8000: boshcm's JIT compilers settle after 6000-8000 logins; 0: none)
+                                      most 8000: most of boshcm's JIT compilation is in its first 6000-8000; 0: none)
               --threads N             load generator event loops (default 2)
               --repeat N              run every target N times, interleaved; tables show medians (default 1)
               --boshcm-jar PATH       (default cm-server/target/cm-server.jar)
